@@ -51,8 +51,9 @@ internal sealed partial class ShapeInferrer
             return false;
         }
 
-        // Before opset 7, B broadcast into A only (broadcast=1 with axis): the result has A's shape.
-        if (_opset < 7 && op is "Add" or "Sub" or "Mul" or "Div" or "Pow" or "Equal" or "Less" or "Greater" or "And" or "Or" or "Xor")
+        // Before opset 7, B broadcast into A only (broadcast=1 with axis; PRelu's slope along the channels): the
+        // result has A's shape.
+        if (_opset < 7 && op is "Add" or "Sub" or "Mul" or "Div" or "Pow" or "Equal" or "Less" or "Greater" or "And" or "Or" or "Xor" or "PRelu")
         {
             shapes[0] = ShapeOf(node.Input(0));
             return true;

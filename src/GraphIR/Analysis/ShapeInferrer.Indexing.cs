@@ -81,6 +81,17 @@ internal sealed partial class ShapeInferrer
                 }
 
                 return true;
+            case "Det":
+                shapes[0] = x is { Rank: >= 2 } ? Shape(x.Dims.Take(x.Rank - 2)) : null;
+                return true;
+            case "GridSample":
+                shapes[0] = x is { Rank: 4 } && ShapeOf(node.Input(1)) is { Rank: 4 } grid ? new TensorShape([x[0], x[1], grid[1], grid[2]]) : null;
+                return true;
+            case "RoiAlign":
+                shapes[0] = x is { Rank: 4 } && ShapeOf(node.Input(1)) is { Rank: 2 } rois
+                    ? new TensorShape([rois[0], x[1], Int(node, "output_height", 1), Int(node, "output_width", 1)])
+                    : null;
+                return true;
             case "Resize" or "Upsample":
                 shapes[0] = ResizeShape(node, x);
                 return true;

@@ -28,15 +28,7 @@ internal sealed partial class ShapeInferrer
 
         foreach (Node node in graph.Nodes)
         {
-            try
-            {
-                InferNode(node);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or OverflowException
-                or IndexOutOfRangeException or NotSupportedException or DivideByZeroException)
-            {
-                // A malformed node (the verifier reports it) leaves its outputs as the model declared them.
-            }
+            InferNode(node);
         }
     }
 
@@ -55,7 +47,15 @@ internal sealed partial class ShapeInferrer
         bool hasRefs = node.Attributes.Any(a => a.RefAttrName is not null);
         if (!hasRefs)
         {
-            InferOp(node, types, shapes);
+            try
+            {
+                InferOp(node, types, shapes);
+            }
+            catch (Exception e) when (IsMalformedNode(e))
+            {
+                // A malformed node (bad axis, perm, sizes; the verifier reports it) gets no shape, only its types.
+                Array.Clear(shapes);
+            }
         }
         else
         {
@@ -72,9 +72,19 @@ internal sealed partial class ShapeInferrer
 
         if (!hasRefs)
         {
-            PropagateValues(node);
+            try
+            {
+                PropagateValues(node);
+            }
+            catch (Exception e) when (IsMalformedNode(e))
+            {
+                // No shape value for a malformed node.
+            }
         }
     }
+
+    private static bool IsMalformedNode(Exception e) => e is ArgumentException or InvalidOperationException or OverflowException
+        or IndexOutOfRangeException or NotSupportedException or DivideByZeroException;
 
     /// <summary>Dispatches to the op families; each sets the shapes (and special element types) it knows.</summary>
     private void InferOp(Node node, ElementType[] types, TensorShape?[] shapes)
