@@ -10,7 +10,9 @@ namespace Onnxc.Passes.Data;
 /// the class a non-negative integer after the last space) the file's order is the sample order, and it must
 /// name each image exactly once. Images decode to RGB, or to one channel for a one-channel input (stb_image's
 /// conversion: the JPEG luma plane; (77R + 150G + 29B) >> 8 for PNG). Only the images of the batch being read
-/// are decoded.
+/// are decoded, each after <see cref="ImageFileCheck"/> has checked its file structure (stb_image accepts a
+/// truncated JPEG silently and hangs on some damaged headers). stb_image's JPEG decoder is not libjpeg: pixels
+/// can differ from libjpeg(-turbo)'s by a few levels.
 /// </summary>
 internal sealed class ImageFolderSampleSet : ItemSampleSet
 {
@@ -153,6 +155,11 @@ internal sealed class ImageFolderSampleSet : ItemSampleSet
             try
             {
                 byte[] bytes = File.ReadAllBytes(source);
+                if (ImageFileCheck.Problem(bytes) is string problem)
+                {
+                    throw new SampleDataException($"{source}: cannot be decoded as JPEG/PNG ({problem})");
+                }
+
                 decoded = ImageResult.FromMemory(bytes, channels == 1 ? ColorComponents.Grey : ColorComponents.RedGreenBlue);
             }
             catch (Exception e) when (e is not SampleDataException)
