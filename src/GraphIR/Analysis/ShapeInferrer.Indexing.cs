@@ -137,7 +137,7 @@ internal sealed partial class ShapeInferrer
     /// <summary>A 1-D shape input read as dims (known, symbolic or unknown), or, when only its length is known, that many unknowns.</summary>
     private TensorShape? ShapeFromValue(Value? v)
     {
-        if (ValueOf(v) is { IsScalar: false } sv)
+        if (ValueOf(v) is { IsVector: true } sv)
         {
             return new TensorShape(sv.Items);
         }

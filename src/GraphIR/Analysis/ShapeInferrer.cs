@@ -275,7 +275,7 @@ internal sealed partial class ShapeInferrer
             return sv.Known;
         }
 
-        return ConstData(v) is { } data && IsIntegerData(data) && data.ElementCount <= 1 << 16 ? data.ToInt64s() : null;
+        return ConstData(v) is { } data && IsIntegerData(data) && data.ElementCount <= 1 << 16 ? ExactInts(data) : null;
     }
 
     private static float[]? ConstFloats(Value? v) =>
@@ -289,18 +289,17 @@ internal sealed partial class ShapeInferrer
         (data.ElementType.IsInteger() || data.ElementType == ElementType.Bool) && data.ElementType.BitsPerElement() >= 8
         && data.ElementType != ElementType.UInt64;
 
-    /// <summary>A shape value for small scalar or 1-D integer data (and integral float data, as shape math casts).</summary>
+    /// <summary>A shape value for small integer data (and integral float data, as shape math casts).</summary>
     private static ShapeValue? FromTensor(TensorData data)
     {
-        if (data.Dims.Length > 1 || data.ElementCount > ShapeValue.MaxItems || data.IsExternal)
+        if (data.ElementCount > ShapeValue.MaxItems || data.IsExternal)
         {
             return null;
         }
 
-        bool scalar = data.Dims.Length == 0;
         if (IsIntegerData(data))
         {
-            return ShapeValue.Of(data.ToInt64s(), scalar);
+            return ShapeValue.Of(ExactInts(data), data.Dims);
         }
 
         if (data.ElementType is ElementType.Float or ElementType.Double)
@@ -308,12 +307,19 @@ internal sealed partial class ShapeInferrer
             double[] d = data.ToDoubles();
             if (d.All(x => x == Math.Floor(x) && Math.Abs(x) < 1e15))
             {
-                return ShapeValue.Of(d.Select(x => (long)x), scalar);
+                return ShapeValue.Of(d.Select(x => (long)x), data.Dims);
             }
         }
 
         return null;
     }
 
-    private static ImmutableArray<Dim> Dims(TensorShape shape) => shape.Dims;
+    /// <summary>Integer elements read exactly (TensorData.ToInt64s goes through double, which rounds past 2^53).</summary>
+    internal static long[] ExactInts(TensorData data) => data.ElementType switch
+    {
+        ElementType.Int64 => data.AsSpan<long>().ToArray(),
+        ElementType.Int32 => [.. data.AsSpan<int>().ToArray().Select(v => (long)v)],
+        ElementType.UInt32 => [.. data.AsSpan<uint>().ToArray().Select(v => (long)v)],
+        _ => data.ToInt64s(),
+    };
 }

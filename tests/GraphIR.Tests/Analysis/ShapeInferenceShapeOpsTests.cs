@@ -71,6 +71,26 @@ public sealed class ShapeInferenceShapeOpsTests
     }
 
     [Fact]
+    public void ExportedPadArithmeticResolvesThroughTwoDimensionalReshapeSliceTranspose()
+    {
+        // F.pad(x, (0, 0, 0, 0, 8, 8)) as PyTorch 1.13 exports it at opset 13.
+        var m = new IrBuilder(opset: 13);
+        Value x = m.Input("x", F, "N", 16, 16, 16);
+        Value zeros = m.Op("ConstantOfShape", "zeros", [m.Ints("two", 2)], NodeAttribute.Of("value", TensorData.FromInt64s([1], [0])));
+        Value all = m.Op("Concat", "all", [m.Ints("given", 0, 0, 0, 0, 8, 8), zeros], A("axis", 0L));
+        Value pairs = m.Op("Reshape", "pairs", [all, m.Ints("pairShape", -1, 2)]);
+        Value reversed = m.Op("Slice", "rev", [pairs, m.Ints("s", -1), m.Ints("e", long.MinValue), m.Ints("a", 0), m.Ints("st", -1)]);
+        Value transposed = m.Op("Transpose", "tr", [reversed], A("perm", 1, 0));
+        Value flat = m.Op("Reshape", "flat", [transposed, m.Ints("m1", -1)]);
+        Value pads = m.Op("Cast", "pads", [flat], A("to", (long)I64));
+        Value y = m.Op("Pad", "y", [x, pads, m.ScalarFloat("zero", 0)], A("mode", "constant"));
+        ShapeInference.Run(m.Model);
+        Assert.Equal("INT64[4,2]", T(reversed));
+        Assert.Equal("INT64[2,4]", T(transposed));
+        Assert.Equal("FLOAT[N,32,16,16]", T(y));
+    }
+
+    [Fact]
     public void FlattenTransposeAndExpand()
     {
         var m = new IrBuilder();
