@@ -14,7 +14,19 @@ internal sealed partial class ShapeInferrer
     private readonly long _opset;
     private readonly Dictionary<Value, ShapeValue> _values = [];
 
-    public ShapeInferrer(long opset) => _opset = opset;
+    /// <summary>Functions whose bodies are being inferred for a call, outermost first (guards against recursion).</summary>
+    private readonly HashSet<FunctionDef> _activeCalls;
+
+    public ShapeInferrer(long opset)
+        : this(opset, [])
+    {
+    }
+
+    private ShapeInferrer(long opset, HashSet<FunctionDef> activeCalls)
+    {
+        _opset = opset;
+        _activeCalls = activeCalls;
+    }
 
     public void InferGraph(Graph graph)
     {
@@ -37,6 +49,11 @@ internal sealed partial class ShapeInferrer
         if (!node.IsDefaultDomain)
         {
             InferSubgraphsPlain(node);
+            if (node.Graph.Model.FindFunction(node.Domain, node.OpType, node.Overload) is { } function)
+            {
+                InferFunctionCall(node, function);
+            }
+
             return;
         }
 
@@ -112,6 +129,52 @@ internal sealed partial class ShapeInferrer
         }
 
         InferSubgraphsPlain(node);
+    }
+
+    /// <summary>
+    /// A call of a model-local function: its body is inferred with the call's input types (and its own opset), the
+    /// body outputs' types become the call's, and the body's types are then put back as they were, since one body
+    /// serves calls of different types. Attributes the body references stay unknown, so nodes using them give types
+    /// only.
+    /// </summary>
+    private void InferFunctionCall(Node node, FunctionDef function)
+    {
+        if (!_activeCalls.Add(function))
+        {
+            return;
+        }
+
+        Graph body = function.Body;
+        var saved = body.SelfAndSubgraphs().SelectMany(g => g.Values).Select(v => (Value: v, v.Type)).ToList();
+        try
+        {
+            for (int i = 0; i < body.Inputs.Count && i < node.Inputs.Count; i++)
+            {
+                if (node.Inputs[i]?.TensorType is { } t)
+                {
+                    MergeInto(body.Inputs[i], t);
+                }
+            }
+
+            long opset = function.Opsets.FirstOrDefault(o => o.IsDefaultDomain)?.Version ?? _opset;
+            new ShapeInferrer(opset, _activeCalls).InferGraph(body);
+            for (int i = 0; i < node.Outputs.Count && i < body.Outputs.Count; i++)
+            {
+                if (node.Outputs[i] is { } output && body.Outputs[i].TensorType is { } result)
+                {
+                    MergeInto(output, result);
+                }
+            }
+        }
+        finally
+        {
+            foreach ((Value v, IrType? type) in saved)
+            {
+                Graph.SetType(v, type);
+            }
+
+            _activeCalls.Remove(function);
+        }
     }
 
     /// <summary>Visits subgraphs of an op whose outputs it cannot type, so their insides are still inferred.</summary>

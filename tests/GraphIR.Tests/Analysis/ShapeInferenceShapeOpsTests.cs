@@ -317,4 +317,26 @@ public sealed class ShapeInferenceShapeOpsTests
         ShapeInference.Run(m.Model);
         Assert.Equal("FLOAT[2,3]", T(sq));
     }
+
+    [Fact]
+    public void FunctionCallsGetTheirBodysTypesForTheCallsInputs()
+    {
+        var m = new IrBuilder(opset: 17);
+        Graph body = m.Model.CreateGraph("fn");
+        Value a = body.AddInput("a", null);
+        Value r = body.AddNode("Relu", [a], ["r"]).Outputs[0]!;
+        Value t = body.AddNode("Transpose", [r], ["t"], [A("perm", 1, 0)]).Outputs[0]!;
+        Value scaled = body.AddNode("LeakyRelu", [t], ["s"], [new NodeAttribute("alpha", AttributeKind.Float) { RefAttrName = "slope" }]).Outputs[0]!;
+        body.AddOutput(t);
+        body.AddOutput(scaled);
+        m.Model.AddFunction(new FunctionDef("local", "ReluT", body) { AttributeNames = ["slope"] });
+        Node call = m.Graph.AddNode("ReluT", [m.Input("x", F, "N", 3)], ["y", "z"], [A("slope", 0.5f)], domain: "local");
+        Node half = m.Graph.AddNode("ReluT", [m.Input("h", ElementType.Float16, 4, 5)], ["yh", "zh"], domain: "local");
+        ShapeInference.Run(m.Model);
+        Assert.Equal("FLOAT[3,N]", T(call.Outputs[0]!));
+        Assert.Equal("FLOAT[*]", T(call.Outputs[1]!));
+        Assert.Equal("FLOAT16[5,4]", T(half.Outputs[0]!));
+        Assert.Null(a.Type);
+        Assert.Null(t.Type);
+    }
 }
