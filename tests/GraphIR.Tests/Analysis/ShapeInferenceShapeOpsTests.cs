@@ -339,4 +339,17 @@ public sealed class ShapeInferenceShapeOpsTests
         Assert.Null(a.Type);
         Assert.Null(t.Type);
     }
+
+    [Theory]
+    [InlineData("bij,bjk->bik", "FLOAT[B,3,5]")]
+    [InlineData("bij,bjk", "FLOAT[3,5]")]
+    [InlineData("bij,bjk->", "FLOAT[]")]
+    [InlineData("...ij,...jk->...ik", "FLOAT[*]")]
+    public void EinsumTakesOutputDimsFromTheLetters(string equation, string expected)
+    {
+        var m = new IrBuilder();
+        Value y = m.Op("Einsum", "y", [m.Input("a", F, "B", 3, 4), m.Input("b", F, "B", 4, 5)], A("equation", equation));
+        ShapeInference.Run(m.Model);
+        Assert.Equal(expected, T(y));
+    }
 }
