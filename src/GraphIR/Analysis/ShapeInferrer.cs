@@ -296,7 +296,8 @@ internal sealed partial class ShapeInferrer
 
         if (v.Initializer is { } init)
         {
-            return init;
+            // External data stays on disk: shape-defining constants are small and kept inline by exporters.
+            return init.IsExternal ? null : init;
         }
 
         if (v.Producer is { OpType: "Constant" } c && c.IsDefaultDomain)
