@@ -61,7 +61,7 @@ public sealed class ConstantFolding : Pass
                 continue;
             }
 
-            if (!v.IsConstant)
+            if (!ConstantValues.IsFixed(v))
             {
                 return $"input {v} is not constant";
             }

@@ -18,7 +18,7 @@ public sealed class DuplicateInitializerMerging : Pass
             var seen = new Dictionary<int, List<Value>>();
             foreach (Value v in graph.Initializers.ToList())
             {
-                if (!v.IsConstant || v.IsGraphOutput || v.Initializer!.ElementType == ElementType.String)
+                if (!ConstantValues.IsFixed(v) || v.IsGraphOutput || v.Initializer!.ElementType == ElementType.String)
                 {
                     continue;
                 }

@@ -48,7 +48,7 @@ public sealed class ShapeArithmeticFolding : Pass
 
     private static void FoldReshapeTarget(Graph graph, Node reshape, Dictionary<Value, ShapeVector?> memo)
     {
-        if (reshape.Input(1) is not { IsConstant: false } target || reshape.GetInt("allowzero", 0) != 0)
+        if (reshape.Input(1) is not { } target || ConstantValues.IsFixed(target) || reshape.GetInt("allowzero", 0) != 0)
         {
             return;
         }
@@ -96,7 +96,7 @@ public sealed class ShapeArithmeticFolding : Pass
 
     private static ShapeVector? Compute(Value v, Dictionary<Value, ShapeVector?> memo)
     {
-        if (v.IsConstant)
+        if (ConstantValues.IsFixed(v))
         {
             TensorData t = v.Initializer!;
             if (t.ElementType is not (ElementType.Int64 or ElementType.Int32) || t.Dims.Length > 1 || t.ElementCount > 64)
@@ -161,7 +161,7 @@ public sealed class ShapeArithmeticFolding : Pass
 
     private static ShapeVector? Gather(Node n, Dictionary<Value, ShapeVector?> memo)
     {
-        if (n.GetInt("axis", 0) != 0 || n.Input(1) is not { IsConstant: true } idx || idx.Initializer!.Dims.Length > 1
+        if (n.GetInt("axis", 0) != 0 || !ConstantValues.IsFixed(n.Input(1)) || n.Input(1) is not { } idx || idx.Initializer!.Dims.Length > 1
             || idx.Initializer.ElementType is not (ElementType.Int64 or ElementType.Int32))
         {
             return null;
@@ -253,12 +253,12 @@ public sealed class ShapeArithmeticFolding : Pass
             return [.. a];
         }
 
-        return n.Input(input) is { IsConstant: true, Initializer: { ElementType: ElementType.Int64 or ElementType.Int32 } t } ? t.ToInt64s() : null;
+        return ConstantValues.TryGetInts(n.Input(input));
     }
 
     private static bool IsAxisZero(Node n, Value? axesInput)
     {
-        long[]? axes = n.GetInts("axes") is { } a ? [.. a] : axesInput is { IsConstant: true, Initializer: { } t } ? t.ToInt64s() : null;
+        long[]? axes = n.GetInts("axes") is { } a ? [.. a] : ConstantValues.TryGetInts(axesInput);
         return axes is [0] or [-1];
     }
 }

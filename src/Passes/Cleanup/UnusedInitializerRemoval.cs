@@ -14,7 +14,7 @@ public sealed class UnusedInitializerRemoval : Pass
             foreach (Value v in graph.Initializers.ToList())
             {
                 // An initializer listed as a graph input is part of the model's interface (a default value).
-                if (v.Uses.Count == 0 && !v.IsGraphOutput && !v.IsGraphInput)
+                if (ConstantValues.IsRemovable(v))
                 {
                     graph.RemoveInitializer(v);
                 }

@@ -6,7 +6,7 @@ internal static class GemmFusionChecks
     /// <summary>N, the output columns, from the constant B (or -1 when B is not a constant matrix).</summary>
     public static long Columns(Node gemm)
     {
-        if (gemm.Input(1) is not { IsConstant: true, Initializer: { Dims.Length: 2 } b })
+        if (ConstantValues.TryGet(gemm.Input(1)) is not { Dims.Length: 2 } b)
         {
             return -1;
         }

@@ -56,7 +56,7 @@ public sealed class PadFusion : RewriteRule<PadFusion.Bound>
             return "Pad has an axes input";
         }
 
-        if (pad.GetFloat("value", 0f) != 0f || (pad.Input(2) is { } v && !(v.IsConstant && v.Initializer!.ToDoubles().All(x => x == 0))))
+        if (pad.GetFloat("value", 0f) != 0f || (pad.Input(2) is { } v && !(ConstantValues.TryGet(v) is { } pv && pv.ToDoubles().All(x => x == 0))))
         {
             return "the pad value is not a constant 0";
         }
@@ -87,7 +87,7 @@ public sealed class PadFusion : RewriteRule<PadFusion.Bound>
 
     private static long[]? Pads(Node pad) =>
         pad.GetInts("pads") is { } a ? [.. a]
-        : pad.Input(1) is { IsConstant: true, Initializer: { ElementType: ElementType.Int64 } t } ? t.ToInt64s() : null;
+        : ConstantValues.TryGetInts(pad.Input(1));
 
     protected override void Rewrite(Bound m, RewriteContext context)
     {

@@ -57,7 +57,7 @@ public sealed class SqueezeUnsqueezeCancellation : RewriteRule<SqueezeUnsqueezeC
 
     private static long[]? Axes(Node n) =>
         n.GetInts("axes") is { } attr ? [.. attr]
-        : n.Input(1) is { IsConstant: true, Initializer: { ElementType: ElementType.Int64 } t } ? t.ToInt64s() : null;
+        : ConstantValues.TryGetInts(n.Input(1));
 
     protected override void Rewrite(Bound m, RewriteContext context)
     {

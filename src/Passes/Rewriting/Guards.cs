@@ -26,7 +26,7 @@ public static class Guards
             return "the input is absent";
         }
 
-        return value.IsConstant ? null : $"{value} is not a constant initializer";
+        return ConstantValues.IsFixed(value) ? null : $"{value} is not a constant initializer";
     }
 
     public static string? NotGraphInputOrOutput(Value value)

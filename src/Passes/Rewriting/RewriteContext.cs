@@ -30,7 +30,7 @@ public sealed class RewriteContext(Graph graph, PassContext passContext)
     /// <summary>Removes an initializer that nothing reads any more; keeps it when it is still read or is a graph input.</summary>
     public void RemoveIfUnused(Value? initializer)
     {
-        if (initializer is { IsInitializer: true, Uses.Count: 0, IsGraphOutput: false, IsGraphInput: false } && initializer.Graph == Graph)
+        if (initializer is not null && initializer.Graph == Graph && ConstantValues.IsRemovable(initializer))
         {
             Graph.RemoveInitializer(initializer);
         }

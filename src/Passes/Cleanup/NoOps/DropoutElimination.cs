@@ -22,12 +22,12 @@ public sealed class DropoutElimination : NoOpRule
 
         if (node.Input(2) is Value training)
         {
-            if (!training.IsConstant || training.Initializer!.ElementType != ElementType.Bool)
+            if (ConstantValues.TryGet(training) is not { ElementType: ElementType.Bool } flag)
             {
                 return "training_mode is not a constant";
             }
 
-            if (training.Initializer.GetBytes().Span.IndexOfAnyExcept((byte)0) >= 0)
+            if (flag.GetBytes().Span.IndexOfAnyExcept((byte)0) >= 0)
             {
                 return "training_mode is true";
             }

@@ -58,5 +58,5 @@ public abstract class NoOpRule : RewriteRule<Node>
 
     /// <summary>The data of a constant-initializer input as int64s, or null when absent or not constant.</summary>
     protected static long[]? ConstantInts(Value? v) =>
-        v is { IsConstant: true, Initializer: { } t } && t.ElementType is ElementType.Int64 or ElementType.Int32 ? t.ToInt64s() : null;
+        ConstantValues.TryGetInts(v);
 }
