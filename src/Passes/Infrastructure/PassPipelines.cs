@@ -55,6 +55,9 @@ public static class PassPipelines
         PassRegistry.Get("simplify-data-movement"),
         PassRegistry.Get("fuse-local"),
 
+        // In quantized graphs, DQ -> Q pairs and DQs in front of data movement hide the QDQ groups lowering needs.
+        PassRegistry.Get("simplify-qdq"),
+
         // Fusions leave identity transposes, constant subexpressions and dead weights behind.
         PassRegistry.Get("eliminate-no-ops"),
         PassRegistry.Get("fold-constants"),

@@ -3,6 +3,7 @@ using System.Text;
 using Onnxc.Passes.Cleanup;
 using Onnxc.Passes.Cleanup.NoOps;
 using Onnxc.Passes.Fusion;
+using Onnxc.Passes.Qdq;
 using Onnxc.Passes.Rewriting;
 
 namespace Onnxc.Passes;
@@ -25,6 +26,7 @@ public static class PassRegistry
         new UnusedInitializerRemoval(),
         LocalFusion(),
         DataMovementSimplification(),
+        QdqSimplification(),
     ]);
 
     /// <summary>The passes, in pipeline order.</summary>
@@ -80,12 +82,13 @@ public static class PassRegistry
     /// <summary>The local fusions of -O2.</summary>
     public static RewritePass LocalFusion() => new(
         "fuse-local",
-        "Conv+BatchNormalization, Conv/Gemm with constant Mul/Add, MatMul+Add to Gemm, Pad into Conv/AveragePool, Transpose into Gemm",
+        "Conv+BatchNormalization, Conv/Gemm with constant Mul/Add, MatMul+Add to Gemm, Pad into Conv/AveragePool, Transpose into Gemm, LayerNormalization (opset 17), Gelu (opset 20)",
         OptLevel.O2,
         PassRequirements.Shapes,
         [
             new ConvBatchNormFusion(), new ConvMulFusion(), new ConvAddFusion(), new GemmMulFusion(), new GemmAddFusion(),
             new MatMulAddFusion(), PadFusion.IntoConv, PadFusion.IntoAveragePool, new TransposeGemmFusion(),
+            new LayerNormFusion(), new GeluFusion(),
         ]);
 
     /// <summary>Merging and cancelling of consecutive data-movement ops.</summary>
@@ -98,6 +101,14 @@ public static class PassRegistry
             new TransposeChainFusion(), new ReshapeChainFusion(),
             SqueezeUnsqueezeCancellation.UnsqueezeOfSqueeze, SqueezeUnsqueezeCancellation.SqueezeOfUnsqueeze,
         ]);
+
+    /// <summary>Hygiene of quantized graphs (duplicate Q/DQ pairs are merged by CSE, which compares constants by content).</summary>
+    public static RewritePass QdqSimplification() => new(
+        "simplify-qdq",
+        "remove DQ -> Q pairs with equal parameters, move per-tensor DQ after data-movement ops",
+        OptLevel.O2,
+        PassRequirements.None,
+        [new DequantizeQuantizeElimination(), .. DequantizeSinking.All]);
 
     private static List<PassInfo> BuildEntries()
     {
