@@ -94,11 +94,11 @@ public static class PassRegistry
     /// <summary>Merging and cancelling of consecutive data-movement ops.</summary>
     public static RewritePass DataMovementSimplification() => new(
         "simplify-data-movement",
-        "merge consecutive Transposes and Reshapes, cancel Squeeze/Unsqueeze pairs",
+        "merge consecutive Transposes, Reshapes and Slices, cancel Squeeze/Unsqueeze pairs",
         OptLevel.O2,
         PassRequirements.None,
         [
-            new TransposeChainFusion(), new ReshapeChainFusion(),
+            new TransposeChainFusion(), new ReshapeChainFusion(), new SliceChainFusion(),
             SqueezeUnsqueezeCancellation.UnsqueezeOfSqueeze, SqueezeUnsqueezeCancellation.SqueezeOfUnsqueeze,
         ]);
 
