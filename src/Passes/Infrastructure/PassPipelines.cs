@@ -13,7 +13,7 @@ public static class PassPipelines
         PassRegistry.Validate(options.DisabledPasses);
         if (options.PrintIrAfter.Mode == IrPrintMode.Named)
         {
-            PassRegistry.Validate(options.PrintIrAfter.Names);
+            PassRegistry.ValidatePassNames(options.PrintIrAfter.Names);
         }
 
         var pm = new PassManager();

@@ -42,7 +42,7 @@ public static class PassRegistry
 
     public static bool IsKnown(string name) => Entries.Any(e => e.Name == name);
 
-    /// <summary>Throws for the first name that is neither a pass nor a rule (for --disable-pass and --print-ir-after).</summary>
+    /// <summary>Throws for the first name that is neither a pass nor a rule (for --disable-pass).</summary>
     public static void Validate(IEnumerable<string> names)
     {
         foreach (string n in names)
@@ -50,6 +50,18 @@ public static class PassRegistry
             if (!IsKnown(n))
             {
                 throw new ArgumentException($"unknown pass or rule '{n}'; --list-passes shows the known names");
+            }
+        }
+    }
+
+    /// <summary>Throws for the first name that is not a pass (for --print-ir-after, which prints after passes, not rules).</summary>
+    public static void ValidatePassNames(IEnumerable<string> names)
+    {
+        foreach (string n in names)
+        {
+            if (!Passes.Any(p => p.Name == n))
+            {
+                throw new ArgumentException($"unknown pass '{n}' for --print-ir-after; known passes: {string.Join(", ", Passes.Select(p => p.Name))}");
             }
         }
     }
@@ -105,10 +117,10 @@ public static class PassRegistry
     /// <summary>Hygiene of quantized graphs (duplicate Q/DQ pairs are merged by CSE, which compares constants by content).</summary>
     public static RewritePass QdqSimplification() => new(
         "simplify-qdq",
-        "remove DQ -> Q pairs with equal parameters, move per-tensor DQ after data-movement ops",
+        "remove DQ -> Q pairs with equal parameters, move per-tensor DQ after and Q before data-movement ops",
         OptLevel.O2,
         PassRequirements.None,
-        [new DequantizeQuantizeElimination(), .. DequantizeSinking.All]);
+        [new DequantizeQuantizeElimination(), .. DequantizeSinking.All, new QuantizeHoisting()]);
 
     private static List<PassInfo> BuildEntries()
     {

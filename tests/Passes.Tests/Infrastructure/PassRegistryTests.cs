@@ -31,6 +31,7 @@ public sealed partial class PassRegistryTests
         var e = Assert.Throws<ArgumentException>(() => PassPipelines.Build(OptLevel.O2, new PassOptions { DisabledPasses = ["fold-constant"] }));
         Assert.Contains("--list-passes", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => PassPipelines.Build(OptLevel.O1, new PassOptions { PrintIrAfter = IrPrintSelection.Parse("nope") }));
+        Assert.Throws<ArgumentException>(() => PassPipelines.Build(OptLevel.O2, new PassOptions { PrintIrAfter = IrPrintSelection.Parse("fuse-conv-batchnorm") }));
     }
 
     [Fact]

@@ -105,4 +105,37 @@ public sealed class QdqRulesTests
         Assert.Equal(1, Count(m, "QuantizeLinear"));
         Assert.Equal(1, Count(m, "DequantizeLinear"));
     }
+
+    [Fact]
+    public void HoistsQAboveReshapeAndMatchesOrt()
+    {
+        Model m = NewModel();
+        Graph g = m.Graph;
+        Value r = Op(g, "Reshape", [Op(g, "Relu", [Input(g, "x", 2, 4)]), Ints(g, "shape", 4, 2)]);
+        Output(g, Dequantize(g, Quantize(g, r, "a"), "b"), Float(4, 2));
+        OrtCheck.AssertPreserved(m, model => Assert.Equal(1, RuleRunner.Apply(model, new QuantizeHoisting()).Applied));
+        Assert.Equal(["Relu", "QuantizeLinear", "Reshape", "DequantizeLinear"], m.Graph.Nodes.Select(n => n.OpType));
+    }
+
+    [Fact]
+    public void KeepsQAfterSharedDataMovement()
+    {
+        Model m = NewModel();
+        Graph g = m.Graph;
+        Value r = Op(g, "Reshape", [Op(g, "Relu", [Input(g, "x", 2, 4)]), Ints(g, "shape", 4, 2)]);
+        Output(g, Dequantize(g, Quantize(g, r, "a"), "b"), Float(4, 2));
+        Output(g, Op(g, "Neg", [r]), Float(4, 2));
+        RuleRunner.AssertRejected(m, new QuantizeHoisting(), "uses, not 1");
+    }
+
+    [Fact]
+    public void KeepsPerAxisQ()
+    {
+        Model m = NewModel();
+        Graph g = m.Graph;
+        Value r = Op(g, "Reshape", [Op(g, "Relu", [Input(g, "x", 2, 4)]), Ints(g, "shape", 4, 2)]);
+        Value q = Op(g, "QuantizeLinear", [r, Const(g, "sv", [2], [0.1f, 0.2f]), g.AddInitializer("zv", TensorData.FromBytesU8([2], [128, 128]))], NodeAttribute.Of("axis", 1L));
+        Output(g, Dequantize(g, q, "b"), Float(4, 2));
+        RuleRunner.AssertRejected(m, new QuantizeHoisting(), "not a constant scalar");
+    }
 }
