@@ -14,7 +14,7 @@ public sealed class DeadCodeElimination : Pass
 
     public override void Run(Model model, PassContext context)
     {
-        foreach (Graph graph in model.AllGraphs().ToList())
+        foreach (Graph graph in PassScope.Graphs(model))
         {
             for (int i = graph.Nodes.Count - 1; i >= 0; i--)
             {

@@ -13,7 +13,7 @@ public sealed class DuplicateInitializerMerging : Pass
 
     public override void Run(Model model, PassContext context)
     {
-        foreach (Graph graph in model.AllGraphs().ToList())
+        foreach (Graph graph in PassScope.Graphs(model))
         {
             var seen = new Dictionary<int, List<Value>>();
             foreach (Value v in graph.Initializers.ToList())

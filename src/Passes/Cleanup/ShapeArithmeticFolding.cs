@@ -20,7 +20,7 @@ public sealed class ShapeArithmeticFolding : Pass
 
     public override void Run(Model model, PassContext context)
     {
-        foreach (Graph graph in model.AllGraphs().ToList())
+        foreach (Graph graph in PassScope.Graphs(model))
         {
             var memo = new Dictionary<Value, ShapeVector?>();
             foreach (Node node in graph.Nodes.ToList())

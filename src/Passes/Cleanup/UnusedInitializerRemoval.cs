@@ -9,7 +9,7 @@ public sealed class UnusedInitializerRemoval : Pass
 
     public override void Run(Model model, PassContext context)
     {
-        foreach (Graph graph in model.AllGraphs().ToList())
+        foreach (Graph graph in PassScope.Graphs(model))
         {
             foreach (Value v in graph.Initializers.ToList())
             {

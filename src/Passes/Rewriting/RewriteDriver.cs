@@ -28,7 +28,7 @@ public static class RewriteDriver
         }
 
         int applied = 0;
-        foreach (Graph graph in model.AllGraphs().ToList())
+        foreach (Graph graph in PassScope.Graphs(model))
         {
             applied += RunGraph(graph, byOp, context);
         }

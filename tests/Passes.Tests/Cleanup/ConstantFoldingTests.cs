@@ -102,4 +102,23 @@ public sealed class ConstantFoldingTests
         Assert.Contains("integer division by zero", log.ToString(), StringComparison.Ordinal);
         Assert.Equal(1, Count(m, "Div"));
     }
+
+    [Fact]
+    public void LeavesFunctionBodiesAlone()
+    {
+        Model m = NewModel();
+        Graph body = m.CreateGraph("body");
+        Value a = body.AddInput("a", null);
+        Value c = Op(body, "Constant", [], NodeAttribute.Of("value", TensorData.FromFloats([1], [2f])));
+        body.AddOutput(Op(body, "Mul", [a, c]));
+        m.AddFunction(new FunctionDef("local", "Double", body) { Opsets = [new OpsetImport("", 13)] });
+        Graph g = m.Graph;
+        Output(g, g.AddNode("Double", [Input(g, "x", 2)], 1, domain: "local").Outputs[0]!, Float(2));
+        m.SetOpset("local", 1);
+        var pm = new PassManager();
+        PassPipelines.AddCleanup(pm);
+        pm.Run(m, Context());
+        Assert.Equal(["Constant", "Mul"], body.Nodes.Select(n => n.OpType));
+        Assert.Empty(body.Initializers);
+    }
 }
