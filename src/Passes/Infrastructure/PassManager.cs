@@ -78,6 +78,11 @@ public sealed class PassManager
             context.Log.Write(report.FormatTimings());
         }
 
+        if (context.Options.DebugRewrites && context.RewriteStatistics.Rules.Count > 0)
+        {
+            context.Log.Write(context.RewriteStatistics.Format());
+        }
+
         return report;
     }
 

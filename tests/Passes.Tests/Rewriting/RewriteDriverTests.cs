@@ -46,6 +46,17 @@ public sealed class RewriteDriverTests
     }
 
     [Fact]
+    public void DebugRewritesEndsWithTheStatisticsTable()
+    {
+        Model m = IdentityChain(2);
+        var log = new StringWriter();
+        PassContext context = Context(new PassOptions { DebugRewrites = true }, log);
+        new PassManager().Add(PassRegistry.NoOpElimination()).Run(m, context);
+        string text = log.ToString();
+        Assert.Matches(@"eliminate-identity\s+\d+\s+2", text);
+    }
+
+    [Fact]
     public void DisabledRulesDoNotRun()
     {
         Model m = IdentityChain(2);
