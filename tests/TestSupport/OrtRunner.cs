@@ -145,7 +145,18 @@ public sealed class OrtRunner : IDisposable
         {
             foreach ((string name, OrtData input) in inputs)
             {
-                if (ToOrtValueOrNone(input) is { } value)
+                OrtValue? value;
+                try
+                {
+                    value = ToOrtValueOrNone(input);
+                }
+                catch (OnnxRuntimeException e)
+                {
+                    // ORT refuses to build some values at all (an empty sequence); say which input, keep ORT's words.
+                    throw new OrtUnsupportedValueException($"input '{name}' is a {input} that ORT's C API cannot create: {e.Message}", e);
+                }
+
+                if (value is not null)
                 {
                     names.Add(name);
                     values.Add(value);

@@ -139,7 +139,12 @@ public static partial class RoundTripConformance
             return "ORT " + (m.Success ? m.Groups[1].Value : "error");
         }
 
-        return e is OrtUnsupportedValueException ? NonTensorCategory(e.Message) : "test data: " + e.GetType().Name;
+        return e switch
+        {
+            OrtUnsupportedValueException { InnerException: OnnxRuntimeException } => "ORT cannot create an input value",
+            OrtUnsupportedValueException => NonTensorCategory(e.Message),
+            _ => "test data: " + e.GetType().Name,
+        };
     }
 
     private static string NonTensorCategory(string reason) => "non-tensor value: " + reason.Split(' ')[^1];
