@@ -24,6 +24,9 @@ public sealed class OrtRunner : IDisposable
         OutputNames = [.. _session.OutputNames];
         InputElementTypes = [.. InputNames.Select(n => ElementTypeOf(_session.InputMetadata[n]))];
         NonTensorReason = FindNonTensor("input", _session.InputMetadata) ?? FindNonTensor("output", _session.OutputMetadata);
+        InputKinds = [.. InputNames.Select(n => KindOf(_session.InputMetadata[n]))];
+        OutputKinds = [.. OutputNames.Select(n => KindOf(_session.OutputMetadata[n]))];
+        UnsupportedReason = FindUncarried("input", _session.InputMetadata) ?? FindUncarried("output", _session.OutputMetadata);
     }
 
     /// <summary>Graph inputs ORT wants fed (initializers excluded), in graph order.</summary>
@@ -39,6 +42,19 @@ public sealed class OrtRunner : IDisposable
     /// tensor), or null when every input and output is a dense tensor.
     /// </summary>
     public string? NonTensorReason { get; }
+
+    /// <summary>What each input in <see cref="InputNames"/> is (tensor, sequence or optional); tensor for kinds <see cref="RunValues"/> does not carry.</summary>
+    public IReadOnlyList<OrtDataKind> InputKinds { get; }
+
+    /// <summary>What each output in <see cref="OutputNames"/> is, as for <see cref="InputKinds"/>.</summary>
+    public IReadOnlyList<OrtDataKind> OutputKinds { get; }
+
+    /// <summary>
+    /// Why <see cref="RunValues"/> cannot run the model (a map, a sparse tensor, or a sequence or optional of
+    /// something other than tensors), or null when every input and output is a tensor, a sequence of tensors, or
+    /// an optional tensor or tensor sequence.
+    /// </summary>
+    public string? UnsupportedReason { get; }
 
     /// <summary>The session options every runner uses; see the class comment for why.</summary>
     public static SessionOptions CreateSessionOptions(GraphOptimizationLevel optimization)
@@ -109,6 +125,120 @@ public sealed class OrtRunner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs with values by name (tensors, tensor sequences, optionals); returns every output in the order of
+    /// <see cref="OutputNames"/>. ORT's C API has no "absent" value to feed, so an absent optional input is left
+    /// out of the feed, which ORT takes as None for an optional-typed graph input; a present one is fed as the
+    /// value it holds, which is what ORT expects for optional inputs. An optional output comes back as the value
+    /// it holds, or as a value of no type when None.
+    /// </summary>
+    public IReadOnlyList<OrtData> RunValues(IReadOnlyDictionary<string, OrtData> inputs)
+    {
+        if (UnsupportedReason is not null)
+        {
+            throw new OrtUnsupportedValueException(UnsupportedReason);
+        }
+
+        var names = new List<string>(inputs.Count);
+        var values = new List<OrtValue>(inputs.Count);
+        try
+        {
+            foreach ((string name, OrtData input) in inputs)
+            {
+                OrtValue? value;
+                try
+                {
+                    value = ToOrtValueOrNone(input);
+                }
+                catch (OnnxRuntimeException e)
+                {
+                    // ORT refuses to build some values at all (an empty sequence); say which input, keep ORT's words.
+                    throw new OrtUnsupportedValueException($"input '{name}' is a {input} that ORT's C API cannot create: {e.Message}", e);
+                }
+
+                if (value is not null)
+                {
+                    names.Add(name);
+                    values.Add(value);
+                }
+            }
+
+            using var runOptions = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> outputs = _session.Run(runOptions, names, values, [.. OutputNames]);
+            return [.. outputs.Select((o, i) => FromOrtValue(o, OutputNames[i], OutputKinds[i]))];
+        }
+        finally
+        {
+            foreach (OrtValue v in values)
+            {
+                v.Dispose();
+            }
+        }
+    }
+
+    /// <summary>A native value holding a copy of <paramref name="data"/>, or null for an absent optional; the caller disposes it.</summary>
+    public static OrtValue? ToOrtValueOrNone(OrtData data)
+    {
+        switch (data.Kind)
+        {
+            case OrtDataKind.Tensor:
+                return ToOrtValue(data.Tensor!);
+            case OrtDataKind.Optional:
+                return data.Contained is null ? null : ToOrtValueOrNone(data.Contained);
+            default:
+                // CreateSequence takes ownership of the elements and empties the list only when it succeeds.
+                var elements = new List<OrtValue>(data.Elements.Length);
+                try
+                {
+                    foreach (OrtTensor element in data.Elements)
+                    {
+                        elements.Add(ToOrtValue(element));
+                    }
+
+                    return OrtValue.CreateSequence(elements);
+                }
+                finally
+                {
+                    foreach (OrtValue v in elements)
+                    {
+                        v.Dispose();
+                    }
+                }
+        }
+    }
+
+    /// <summary>Copies a native value out as the <paramref name="kind"/> the model declares for it.</summary>
+    public static OrtData FromOrtValue(OrtValue value, string name, OrtDataKind kind)
+    {
+        if (kind == OrtDataKind.Optional)
+        {
+            // ORT hands a None optional back as an OrtValue with no type, which GetValueType reports as UNKNOWN.
+            return OrtData.OptionalOf(value.OnnxType == OnnxValueType.ONNX_TYPE_UNKNOWN
+                ? null
+                : FromOrtValue(value, name, KindOfValue(value, name)));
+        }
+
+        if (KindOfValue(value, name) != kind)
+        {
+            throw new OrtUnsupportedValueException($"output '{name}' should be a {kind}, ORT returned a {Describe(value.OnnxType)}");
+        }
+
+        if (kind == OrtDataKind.Tensor)
+        {
+            return OrtData.Of(FromOrtValue(value, name));
+        }
+
+        int count = value.GetValueCount();
+        var elements = new OrtTensor[count];
+        for (int i = 0; i < count; i++)
+        {
+            using OrtValue element = value.GetValue(i, OrtAllocator.DefaultInstance);
+            elements[i] = FromOrtValue(element, $"{name}[{i}]");
+        }
+
+        return OrtData.SequenceOf(elements);
+    }
+
     /// <summary>A native tensor holding a copy of <paramref name="tensor"/>; the caller disposes it.</summary>
     public static OrtValue ToOrtValue(OrtTensor tensor)
     {
@@ -168,6 +298,47 @@ public sealed class OrtRunner : IDisposable
 
         return null;
     }
+
+    private static OrtDataKind KindOfValue(OrtValue value, string name) => value.OnnxType switch
+    {
+        OnnxValueType.ONNX_TYPE_TENSOR => OrtDataKind.Tensor,
+        OnnxValueType.ONNX_TYPE_SEQUENCE => OrtDataKind.Sequence,
+        _ => throw new OrtUnsupportedValueException($"output '{name}' is a {Describe(value.OnnxType)}"),
+    };
+
+    private static OrtDataKind KindOf(NodeMetadata m) => m.OnnxValueType switch
+    {
+        OnnxValueType.ONNX_TYPE_SEQUENCE => OrtDataKind.Sequence,
+        OnnxValueType.ONNX_TYPE_OPTIONAL => OrtDataKind.Optional,
+        _ => OrtDataKind.Tensor,
+    };
+
+    private static string? FindUncarried(string what, IReadOnlyDictionary<string, NodeMetadata> metadata)
+    {
+        foreach ((string name, NodeMetadata m) in metadata)
+        {
+            if (Uncarried(m) is { } why)
+            {
+                return $"{what} '{name}' is a {why}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when <see cref="RunValues"/> carries values of this type; otherwise what the type is.</summary>
+    private static string? Uncarried(NodeMetadata m) => m.OnnxValueType switch
+    {
+        OnnxValueType.ONNX_TYPE_TENSOR => null,
+        OnnxValueType.ONNX_TYPE_SEQUENCE => m.AsSequenceMetadata().ElementMeta.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR
+            ? null
+            : "sequence of " + Describe(m.AsSequenceMetadata().ElementMeta.OnnxValueType),
+        OnnxValueType.ONNX_TYPE_OPTIONAL => m.AsOptionalMetadata().ElementMeta is var inner && Uncarried(inner) is null
+            && inner.OnnxValueType != OnnxValueType.ONNX_TYPE_OPTIONAL
+            ? null
+            : "optional of " + Describe(m.AsOptionalMetadata().ElementMeta.OnnxValueType),
+        _ => Describe(m.OnnxValueType),
+    };
 
     private static ElementType? ElementTypeOf(NodeMetadata m) =>
         m.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR ? (ElementType)(int)m.ElementDataType : null;

@@ -7,7 +7,7 @@ namespace Onnxc.TestSupport;
 /// <summary>
 /// The <c>input_i.pb</c> and <c>output_i.pb</c> files of one data set of an ONNX test folder, in index order.
 /// The files are parsed lazily: a data set whose model takes a sequence or optional stores those as other
-/// protos, and the caller should check <see cref="OrtRunner.NonTensorReason"/> before reading.
+/// protos, which only <see cref="ValuesFor"/> reads; <see cref="InputsFor"/> is for all-tensor models.
 /// </summary>
 public sealed class OrtTestDataSet
 {
@@ -60,6 +60,44 @@ public sealed class OrtTestDataSet
             }
 
             inputs[runner.InputNames[at]] = tensor;
+        }
+
+        return inputs;
+    }
+
+    /// <summary>
+    /// The inputs as values (tensors, tensor sequences, optionals) keyed by the names <paramref name="runner"/>
+    /// expects, for <see cref="OrtRunner.RunValues"/>. File i is read as the proto of the i-th input's kind
+    /// (TensorProto, SequenceProto or OptionalProto); when the name it carries is another input's, it feeds that
+    /// input instead, re-read as that input's kind if the kinds differ. Tensors get the BFLOAT16 rule of
+    /// <see cref="InputsFor"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, OrtData> ValuesFor(OrtRunner runner)
+    {
+        if (InputFiles.Count > runner.InputNames.Count)
+        {
+            throw new InvalidDataException(
+                $"{Folder} has {InputFiles.Count} inputs, the model takes {runner.InputNames.Count}");
+        }
+
+        List<string> names = [.. runner.InputNames];
+        var inputs = new Dictionary<string, OrtData>(StringComparer.Ordinal);
+        for (int i = 0; i < InputFiles.Count; i++)
+        {
+            (string name, OrtData value) = OrtDataFile.Read(InputFiles[i], runner.InputKinds[i]);
+            int named = names.IndexOf(name);
+            int at = named >= 0 ? named : i;
+            if (runner.InputKinds[at] != runner.InputKinds[i])
+            {
+                value = OrtDataFile.Read(InputFiles[i], runner.InputKinds[at]).Value;
+            }
+
+            if (value.Tensor is { ElementType: ElementType.UInt16 } t && runner.InputElementTypes[at] == ElementType.BFloat16)
+            {
+                value = OrtData.Of(OrtTensor.FromBytes(ElementType.BFloat16, t.Shape.AsSpan(), t.Bytes));
+            }
+
+            inputs[names[at]] = value;
         }
 
         return inputs;

@@ -15,6 +15,9 @@ public enum ConformanceOutcome
     /// <summary>ORT cannot load or run the original (or runs it nondeterministically), so there is nothing to compare.</summary>
     NotRunnableByOrt,
 
-    /// <summary>The case uses something the harness does not carry (sequence/map/optional values, no test data).</summary>
+    /// <summary>
+    /// The case uses something the harness does not carry (maps, sparse tensors, sequences or optionals of those),
+    /// or has no test data. Tensor sequences and optionals are carried and compared.
+    /// </summary>
     Skipped,
 }

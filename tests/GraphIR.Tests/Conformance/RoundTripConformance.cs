@@ -8,7 +8,8 @@ namespace Onnxc.GraphIR.Tests.Conformance;
 /// <summary>
 /// The per-model check of the conformance suite. The original is run first and twice on each data set: a model
 /// ORT cannot load or run, or whose two runs differ (random ops), has no reference to compare against and is
-/// counted as not runnable, with the reason. Only then is the model round-tripped and the copy run on the same
+/// counted as not runnable, with the reason. Inputs and outputs may be tensors, sequences of tensors or optionals
+/// (present or absent); a sequence matches when every element does, an absent optional only an absent one. Only then is the model round-tripped and the copy run on the same
 /// inputs; any output byte that differs is a mismatch.
 /// </summary>
 public static partial class RoundTripConformance
@@ -22,8 +23,8 @@ public static partial class RoundTripConformance
             return new(testCase, ConformanceOutcome.Skipped, "no test data", "no test_data_set_* folder");
         }
 
-        var reference = new List<IReadOnlyList<OrtTensor>>();
-        var inputs = new List<IReadOnlyDictionary<string, OrtTensor>>();
+        var reference = new List<IReadOnlyList<OrtData>>();
+        var inputs = new List<IReadOnlyDictionary<string, OrtData>>();
         IReadOnlyList<string> inputNames;
         IReadOnlyList<string> outputNames;
         bool freshSessionPerRun = false;
@@ -32,9 +33,9 @@ public static partial class RoundTripConformance
         {
             using (var original = new OrtRunner(testCase.ModelPath))
             {
-                if (original.NonTensorReason is not null)
+                if (original.UnsupportedReason is not null)
                 {
-                    return new(testCase, ConformanceOutcome.Skipped, NonTensorCategory(original.NonTensorReason), original.NonTensorReason);
+                    return new(testCase, ConformanceOutcome.Skipped, NonTensorCategory(original.UnsupportedReason), original.UnsupportedReason);
                 }
 
                 inputNames = original.InputNames;
@@ -42,9 +43,9 @@ public static partial class RoundTripConformance
                 phase = "run";
                 foreach (OrtTestDataSet set in dataSets)
                 {
-                    IReadOnlyDictionary<string, OrtTensor> feed = set.InputsFor(original);
-                    IReadOnlyList<OrtTensor> first = original.Run(feed);
-                    freshSessionPerRun |= FirstDifference(first, original.Run(feed), outputNames) is not null;
+                    IReadOnlyDictionary<string, OrtData> feed = set.ValuesFor(original);
+                    IReadOnlyList<OrtData> first = original.RunValues(feed);
+                    freshSessionPerRun |= FirstDifference(first, original.RunValues(feed), outputNames) is not null;
                     inputs.Add(feed);
                     reference.Add(first);
                 }
@@ -94,7 +95,7 @@ public static partial class RoundTripConformance
 
             for (int i = 0; i < inputs.Count; i++)
             {
-                IReadOnlyList<OrtTensor> outputs = freshSessionPerRun ? RunFresh(saved, inputs[i]) : copy.Run(inputs[i]);
+                IReadOnlyList<OrtData> outputs = freshSessionPerRun ? RunFresh(saved, inputs[i]) : copy.RunValues(inputs[i]);
                 if (FirstDifference(reference[i], outputs, outputNames) is { } diff)
                 {
                     return new(testCase, ConformanceOutcome.Mismatched, "output bytes differ",
@@ -110,10 +111,13 @@ public static partial class RoundTripConformance
         return new(testCase, ConformanceOutcome.BitIdentical, "", "");
     }
 
-    private static IReadOnlyList<OrtTensor> RunFresh(string modelPath, IReadOnlyDictionary<string, OrtTensor> feed) =>
-        OrtRunner.RunOnce(modelPath, feed);
+    private static IReadOnlyList<OrtData> RunFresh(string modelPath, IReadOnlyDictionary<string, OrtData> feed)
+    {
+        using var runner = new OrtRunner(modelPath);
+        return runner.RunValues(feed);
+    }
 
-    private static string? FirstDifference(IReadOnlyList<OrtTensor> a, IReadOnlyList<OrtTensor> b, IReadOnlyList<string> names)
+    private static string? FirstDifference(IReadOnlyList<OrtData> a, IReadOnlyList<OrtData> b, IReadOnlyList<string> names)
     {
         for (int i = 0; i < a.Count; i++)
         {
@@ -135,7 +139,12 @@ public static partial class RoundTripConformance
             return "ORT " + (m.Success ? m.Groups[1].Value : "error");
         }
 
-        return e is OrtUnsupportedValueException ? NonTensorCategory(e.Message) : "test data: " + e.GetType().Name;
+        return e switch
+        {
+            OrtUnsupportedValueException { InnerException: OnnxRuntimeException } => "ORT cannot create an input value",
+            OrtUnsupportedValueException => NonTensorCategory(e.Message),
+            _ => "test data: " + e.GetType().Name,
+        };
     }
 
     private static string NonTensorCategory(string reason) => "non-tensor value: " + reason.Split(' ')[^1];

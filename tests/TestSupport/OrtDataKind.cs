@@ -1,0 +1,9 @@
+// Which shape of value an OrtData is.
+namespace Onnxc.TestSupport;
+
+public enum OrtDataKind
+{
+    Tensor,
+    Sequence,
+    Optional,
+}
