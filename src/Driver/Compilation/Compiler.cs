@@ -1,0 +1,66 @@
+// The main job of onnxc: load and verify a model, run the pipeline of the chosen level, write ONNX back out.
+using Onnxc.GraphIR;
+using Onnxc.GraphIR.Onnx;
+using Onnxc.GraphIR.Verification;
+
+namespace Onnxc.Driver.Compilation;
+
+internal static class Compiler
+{
+    public static void Compile(CompileOptions options)
+    {
+        Model model = ModelInput.LoadVerified(options.ModelPath);
+
+        long changesBefore = model.ChangeCount;
+        RunPipeline(model, options.Level);
+        if (model.ChangeCount != changesBefore)
+        {
+            // The input was valid, so a model that no longer verifies was broken by our own passes: a bug,
+            // reported as an internal error (exit 3), not as a problem with the user's model.
+            IReadOnlyList<VerifierError> errors = Verifier.Check(model);
+            if (errors.Count > 0)
+            {
+                VerifierError first = errors[0];
+                string at = first.Node is null ? string.Empty : $"node {first.Node}: ";
+                throw new InvalidOperationException($"{options.Level} produced an invalid model: {at}{first.Message}");
+            }
+        }
+
+        Save(model, options);
+    }
+
+    /// <summary>The pipeline of each level, as plain code; levels without one are refused before we get here.</summary>
+    private static void RunPipeline(Model model, OptimizationLevel level)
+    {
+        _ = model;
+        if (level == OptimizationLevel.O0)
+        {
+            // -O 0 runs no passes: its job is a faithful load, verify and re-emit.
+            return;
+        }
+
+        throw new InvalidOperationException($"{level} is listed as supported but has no pipeline");
+    }
+
+    private static void Save(Model model, CompileOptions options)
+    {
+        var saveOptions = new OnnxSaveOptions
+        {
+            // Auto still moves data out when the model would pass protobuf's 2 GiB limit.
+            ExternalData = options.ExternalData ? ExternalDataMode.Always : ExternalDataMode.Auto,
+        };
+
+        try
+        {
+            OnnxExporter.Save(model, options.OutputPath, saveOptions);
+        }
+        catch (InvalidModelException e)
+        {
+            throw e.InFile(options.OutputPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileAccessException($"{options.OutputPath}: cannot write: {e.Message}", e);
+        }
+    }
+}
