@@ -15,8 +15,6 @@ internal sealed class ErrorReporter(TextWriter stderr, bool showStackTraces)
     {
         switch (exception)
         {
-            case UsageException usage:
-                return Usage(usage.Message, usage.CommandPath);
             case InvalidModelException invalid:
                 WriteLine("onnxc: error: " + invalid.Message);
                 WriteTrace(invalid);
