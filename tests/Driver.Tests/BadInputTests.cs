@@ -1,7 +1,9 @@
 // Every bad input gives exit 2 and one line naming the file (and node), writes nothing and leaves the input alone.
+using Xunit.Abstractions;
+
 namespace Onnxc.Driver.Tests;
 
-public sealed class BadInputTests
+public sealed class BadInputTests(ITestOutputHelper output)
 {
     public static TheoryData<string, string> Cases()
     {
@@ -28,6 +30,7 @@ public sealed class BadInputTests
             ? CliRunner.Run(input, "-O", "0", "-o", folders.OutputPath)
             : CliRunner.Run("inspect", input, "--json");
 
+        output.WriteLine(result.ToString());
         Assert.True(result.ExitCode == ExitCodes.InvalidInput, result.ToString());
         Assert.Equal(string.Empty, result.Stdout);
         string line = Assert.Single(result.ErrorLines);
