@@ -29,17 +29,19 @@ internal static class Compiler
         Save(model, options);
     }
 
-    /// <summary>The pipeline of each level, as plain code; levels without one are refused before we get here.</summary>
+    /// <summary>
+    /// The pipeline of each level, as plain code: a new level gets its branch here and its entry in
+    /// <see cref="OptimizationLevel.Supported"/> together. Levels the command line does not offer never get here.
+    /// </summary>
     private static void RunPipeline(Model model, OptimizationLevel level)
     {
-        _ = model;
         if (level == OptimizationLevel.O0)
         {
-            // -O 0 runs no passes: its job is a faithful load, verify and re-emit.
+            // -O 0 runs no passes: its job is a faithful load, verify and re-emit of the model.
             return;
         }
 
-        throw new InvalidOperationException($"{level} is listed as supported but has no pipeline");
+        throw new InvalidOperationException($"{level} is offered on the command line but has no pipeline for {model.Graph}");
     }
 
     private static void Save(Model model, CompileOptions options)
