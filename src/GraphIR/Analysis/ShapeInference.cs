@@ -3,9 +3,23 @@ namespace Onnxc.GraphIR.Analysis;
 
 public static class ShapeInference
 {
+    /// <summary>The default-domain opset assumed when a model imports none (the newest this inference knows).</summary>
+    public const long DefaultOpset = 23;
+
     /// <summary>
-    /// Infers element types and shapes of every value it can, in every graph of the model, writing them with
-    /// Graph.SetType. A shape that cannot be inferred stays unknown; that is not an error.
+    /// Infers element types and shapes of every value it can, in every graph of the model (subgraphs of If, Loop
+    /// and Scan, and function bodies), writing them with Graph.SetType. A shape that cannot be inferred stays
+    /// unknown; that is not an error, and no op makes this throw. A type the model declares is never replaced by a
+    /// less specific one, and a declared dimension that conflicts with the inferred one is kept.
     /// </summary>
-    public static void Run(Model model) => throw new NotImplementedException("being written");
+    public static void Run(Model model)
+    {
+        long opset = model.OpsetVersion("") ?? DefaultOpset;
+        new ShapeInferrer(opset).InferGraph(model.Graph);
+        foreach (FunctionDef f in model.Functions)
+        {
+            long fOpset = f.Opsets.FirstOrDefault(o => o.IsDefaultDomain)?.Version ?? opset;
+            new ShapeInferrer(fOpset).InferGraph(f.Body);
+        }
+    }
 }

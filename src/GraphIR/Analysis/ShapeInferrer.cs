@@ -1,0 +1,319 @@
+// The inference walk: visits nodes in order, computes each output's type and merges it into what the model declares.
+using System.Collections.Immutable;
+using Onnxc.GraphIR.Schema;
+
+namespace Onnxc.GraphIR.Analysis;
+
+/// <summary>
+/// One inference run over a graph tree at one opset version. Per node it computes the output element types (from
+/// the schema's type variables, or op-specific rules) and shapes (op-specific, in the partial files by op family),
+/// and tracks <see cref="ShapeValue"/>s of small integer tensors so shape arithmetic resolves.
+/// </summary>
+internal sealed partial class ShapeInferrer
+{
+    private readonly long _opset;
+    private readonly Dictionary<Value, ShapeValue> _values = [];
+
+    public ShapeInferrer(long opset) => _opset = opset;
+
+    public void InferGraph(Graph graph)
+    {
+        foreach (Value init in graph.Initializers)
+        {
+            if (init.Initializer is { } data && FromTensor(data) is { } sv)
+            {
+                _values[init] = sv;
+            }
+        }
+
+        foreach (Node node in graph.Nodes)
+        {
+            InferNode(node);
+        }
+    }
+
+    private void InferNode(Node node)
+    {
+        if (!node.IsDefaultDomain)
+        {
+            InferSubgraphsPlain(node);
+            return;
+        }
+
+        int n = node.Outputs.Count;
+        var types = new ElementType[n];
+        var shapes = new TensorShape?[n];
+        SchemaElementTypes(node, types);
+        bool hasRefs = node.Attributes.Any(a => a.RefAttrName is not null);
+        if (!hasRefs)
+        {
+            try
+            {
+                InferOp(node, types, shapes);
+            }
+            catch (Exception e) when (IsMalformedNode(e))
+            {
+                // A malformed node (bad axis, perm, sizes; the verifier reports it) gets no shape, only its types.
+                Array.Clear(shapes);
+            }
+        }
+        else
+        {
+            InferSubgraphsPlain(node);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (node.Outputs[i] is { } output && (types[i] != ElementType.Undefined || shapes[i] is not null))
+            {
+                MergeInto(output, new TensorType(types[i], shapes[i]));
+            }
+        }
+
+        if (!hasRefs)
+        {
+            try
+            {
+                PropagateValues(node);
+            }
+            catch (Exception e) when (IsMalformedNode(e))
+            {
+                // No shape value for a malformed node.
+            }
+        }
+    }
+
+    private static bool IsMalformedNode(Exception e) => e is ArgumentException or InvalidOperationException or OverflowException
+        or IndexOutOfRangeException or NotSupportedException or DivideByZeroException;
+
+    /// <summary>Dispatches to the op families; each sets the shapes (and special element types) it knows.</summary>
+    private void InferOp(Node node, ElementType[] types, TensorShape?[] shapes)
+    {
+        switch (node.OpType)
+        {
+            case "Identity":
+                // Identity also passes sequences and optionals: copy the whole type.
+                if (node.Input(0)?.Type is { } t && t is not TensorType && node.Output(0) is { Type: null } o)
+                {
+                    Graph.SetType(o, t);
+                }
+
+                shapes[0] = ShapeOf(node.Input(0));
+                return;
+            case "If" or "Loop" or "Scan":
+                InferControlFlow(node, types, shapes);
+                return;
+        }
+
+        if (InferElementwise(node, types, shapes) || InferNeuralNetwork(node, types, shapes) || InferQuantized(node, types, shapes)
+            || InferShapeOps(node, types, shapes) || InferIndexing(node, types, shapes))
+        {
+            return;
+        }
+
+        InferSubgraphsPlain(node);
+    }
+
+    /// <summary>Visits subgraphs of an op whose outputs it cannot type, so their insides are still inferred.</summary>
+    private void InferSubgraphsPlain(Node node)
+    {
+        foreach (Graph sub in node.Subgraphs)
+        {
+            InferGraph(sub);
+        }
+    }
+
+    /// <summary>Output element types from the schema: an output shares its type variable's type with the inputs.</summary>
+    private static void SchemaElementTypes(Node node, ElementType[] types)
+    {
+        OpSchema? schema = OpSchemas.Find(node.Domain, node.OpType);
+        if (schema is null)
+        {
+            return;
+        }
+
+        for (int o = 0; o < types.Length; o++)
+        {
+            string? variable = schema.OutputTypeVariable(o);
+            if (variable is null or "_")
+            {
+                continue;
+            }
+
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                if (schema.InputTypeVariable(i) == variable && node.Inputs[i]?.ElementType is { } et && et != ElementType.Undefined)
+                {
+                    types[o] = et;
+                    break;
+                }
+            }
+
+            if (types[o] == ElementType.Undefined && schema.Allowed(variable) is { Length: 1 } only)
+            {
+                types[o] = only[0];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Merges an inferred type into a value's declared one: unknown parts take the inferred facts, known parts stay
+    /// (a conflicting declared dimension or element type wins, as the model author's word).
+    /// </summary>
+    private static void MergeInto(Value value, TensorType inferred)
+    {
+        if (value.Type is null or UnknownType)
+        {
+            Graph.SetType(value, inferred);
+            return;
+        }
+
+        if (value.Type is not TensorType declared)
+        {
+            return;
+        }
+
+        ElementType et = declared.ElementType != ElementType.Undefined ? declared.ElementType : inferred.ElementType;
+        TensorShape? shape = declared.Shape;
+        if (shape is null)
+        {
+            shape = inferred.Shape;
+        }
+        else if (inferred.Shape is { } inf && inf.Rank == shape.Rank)
+        {
+            var dims = new Dim[shape.Rank];
+            for (int i = 0; i < dims.Length; i++)
+            {
+                Dim d = shape[i];
+                Dim x = inf[i];
+                dims[i] = d.IsKnown ? d : x.IsKnown ? x with { Denotation = d.Denotation } : d.Param is not null ? d : x;
+            }
+
+            shape = new TensorShape([.. dims]);
+        }
+
+        var merged = new TensorType(et, shape) { Denotation = declared.Denotation };
+        if (merged != declared)
+        {
+            Graph.SetType(value, merged);
+        }
+    }
+
+    // ----- helpers shared by the op families -----
+
+    private static TensorShape? ShapeOf(Value? v) => v?.Shape;
+
+    private static int? RankOf(Value? v) => v?.Shape?.Rank;
+
+    private static long Int(Node node, string name, long defaultValue) => node.GetInt(name, defaultValue);
+
+    private static long[]? Ints(Node node, string name) => node.GetInts(name) is { } a ? [.. a] : null;
+
+    private static TensorShape Shape(IEnumerable<Dim> dims) => new([.. dims]);
+
+    /// <summary>Normalizes a possibly negative axis against <paramref name="rank"/>; throws when out of range.</summary>
+    private static int Axis(long axis, int rank)
+    {
+        long a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank)
+        {
+            throw new ArgumentException($"axis {axis} out of range for rank {rank}");
+        }
+
+        return (int)a;
+    }
+
+    /// <summary>Constant data of a value: an initializer or the output of a Constant node.</summary>
+    private static TensorData? ConstData(Value? v)
+    {
+        if (v is null)
+        {
+            return null;
+        }
+
+        if (v.Initializer is { } init)
+        {
+            return init;
+        }
+
+        if (v.Producer is { OpType: "Constant" } c && c.IsDefaultDomain)
+        {
+            return ConstantNodeTensor(c);
+        }
+
+        return null;
+    }
+
+    /// <summary>The tensor a Constant node defines, from whichever value_* attribute it has (sparse: null).</summary>
+    private static TensorData? ConstantNodeTensor(Node c)
+    {
+        foreach (NodeAttribute a in c.Attributes)
+        {
+            switch (a.Name)
+            {
+                case "value" when a.T is not null:
+                    return a.T;
+                case "value_float":
+                    return TensorData.Scalar(a.F);
+                case "value_floats":
+                    return TensorData.FromFloats([a.Floats.Length], [.. a.Floats]);
+                case "value_int":
+                    return TensorData.Scalar(a.I);
+                case "value_ints":
+                    return TensorData.FromInt64s([a.Ints.Length], [.. a.Ints]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The constant integer elements of a value (from data or a fully known shape value), or null.</summary>
+    private long[]? ConstInts(Value? v)
+    {
+        if (v is not null && _values.TryGetValue(v, out ShapeValue? sv))
+        {
+            return sv.Known;
+        }
+
+        return ConstData(v) is { } data && IsIntegerData(data) && data.ElementCount <= 1 << 16 ? data.ToInt64s() : null;
+    }
+
+    private static float[]? ConstFloats(Value? v) =>
+        ConstData(v) is { } data && data.ElementType.IsFloatingPoint() && data.ElementType.BitsPerElement() >= 16 && data.ElementCount <= 1 << 16
+            ? data.ToFloats()
+            : null;
+
+    private ShapeValue? ValueOf(Value? v) => v is not null && _values.TryGetValue(v, out ShapeValue? sv) ? sv : null;
+
+    private static bool IsIntegerData(TensorData data) =>
+        (data.ElementType.IsInteger() || data.ElementType == ElementType.Bool) && data.ElementType.BitsPerElement() >= 8
+        && data.ElementType != ElementType.UInt64;
+
+    /// <summary>A shape value for small scalar or 1-D integer data (and integral float data, as shape math casts).</summary>
+    private static ShapeValue? FromTensor(TensorData data)
+    {
+        if (data.Dims.Length > 1 || data.ElementCount > ShapeValue.MaxItems || data.IsExternal)
+        {
+            return null;
+        }
+
+        bool scalar = data.Dims.Length == 0;
+        if (IsIntegerData(data))
+        {
+            return ShapeValue.Of(data.ToInt64s(), scalar);
+        }
+
+        if (data.ElementType is ElementType.Float or ElementType.Double)
+        {
+            double[] d = data.ToDoubles();
+            if (d.All(x => x == Math.Floor(x) && Math.Abs(x) < 1e15))
+            {
+                return ShapeValue.Of(d.Select(x => (long)x), scalar);
+            }
+        }
+
+        return null;
+    }
+
+    private static ImmutableArray<Dim> Dims(TensorShape shape) => shape.Dims;
+}
