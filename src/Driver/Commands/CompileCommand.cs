@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Onnxc.Driver.Compilation;
+using Onnxc.Passes.Opset;
 
 namespace Onnxc.Driver.Commands;
 
@@ -33,6 +34,12 @@ internal sealed class CompileCommand
         DefaultValueFactory = _ => OptimizationLevel.O0.Name,
     };
 
+    private readonly Option<int?> _opset = new("--opset")
+    {
+        Description = $"Upgrade the model's default-domain opset to N (at most {OperatorHistory.MaxOpset}) before optimizing; onnxc only upgrades.",
+        HelpName = "N",
+    };
+
     private readonly Option<bool> _externalData = new("--external-data")
     {
         Description = "Write tensor data to OUT.data beside OUT (done anyway when the model would pass 2 GiB).",
@@ -43,10 +50,12 @@ internal sealed class CompileCommand
         root.Add(_model);
         root.Add(_output);
         root.Add(_level);
+        root.Add(_opset);
         root.Add(_externalData);
 
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
         _level.Validators.Add(ValidateLevel);
+        _opset.Validators.Add(ValidateOpset);
         root.Validators.Add(ValidatePaths);
         root.SetAction(Execute);
     }
@@ -58,6 +67,7 @@ internal sealed class CompileCommand
             ModelPath = parse.GetRequiredValue(_model),
             OutputPath = parse.GetRequiredValue(_output),
             Level = OptimizationLevel.Find(parse.GetRequiredValue(_level))!,
+            TargetOpset = parse.GetValue(_opset),
             ExternalData = parse.GetValue(_externalData),
         };
 
@@ -71,6 +81,23 @@ internal sealed class CompileCommand
         if (name is null || OptimizationLevel.Find(name) is null)
         {
             result.AddError($"-O {name}: unsupported optimization level (supported: {OptimizationLevel.SupportedNames})");
+        }
+    }
+
+    private static void ValidateOpset(OptionResult result)
+    {
+        // Read from the token: the typed value throws when the text is not a number. Whether N is below the
+        // model's own opset is only known once the model is read (then it is exit 2).
+        if (result.Tokens.Count == 0)
+        {
+            return;
+        }
+
+        string text = result.Tokens[^1].Value;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)
+            || n < 1 || n > OperatorHistory.MaxOpset)
+        {
+            result.AddError($"--opset {text}: onnxc upgrades to default-domain opsets 1 to {OperatorHistory.MaxOpset}");
         }
     }
 

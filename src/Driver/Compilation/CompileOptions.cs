@@ -14,6 +14,9 @@ internal sealed record CompileOptions
 
     public required OptimizationLevel Level { get; init; }
 
+    /// <summary>Upgrade the default-domain opset to this version before the pipeline runs (--opset), or keep it.</summary>
+    public int? TargetOpset { get; init; }
+
     /// <summary>Write every tensor's data to OUT.data beside OUT, not only when the model would pass 2 GiB.</summary>
     public bool ExternalData { get; init; }
 }

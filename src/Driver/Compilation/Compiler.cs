@@ -2,6 +2,7 @@
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
+using Onnxc.Passes.Opset;
 
 namespace Onnxc.Driver.Compilation;
 
@@ -12,6 +13,12 @@ internal static class Compiler
         Model model = ModelInput.LoadVerified(options.ModelPath);
 
         long changesBefore = model.ChangeCount;
+        if (options.TargetOpset is int opset)
+        {
+            // Before the pipeline, so every pass sees operators in the form of the opset the output will declare.
+            UpgradeOpset(model, opset, options.ModelPath);
+        }
+
         RunPipeline(model, options.Level);
         if (model.ChangeCount != changesBefore)
         {
@@ -42,6 +49,19 @@ internal static class Compiler
         }
 
         throw new InvalidOperationException($"{level} is offered on the command line but has no pipeline for {model.Graph}");
+    }
+
+    /// <summary>A model whose operators cannot be brought to <paramref name="opset"/> is unsupported input: exit 2.</summary>
+    private static void UpgradeOpset(Model model, int opset, string modelPath)
+    {
+        try
+        {
+            OpsetUpgrader.Upgrade(model, opset);
+        }
+        catch (InvalidModelException e)
+        {
+            throw e.InFile(modelPath);
+        }
     }
 
     private static void Save(Model model, CompileOptions options)
