@@ -29,7 +29,8 @@ internal static class Compiler
             {
                 VerifierError first = errors[0];
                 string at = first.Node is null ? string.Empty : $"node {first.Node}: ";
-                throw new InvalidOperationException($"{options.Level} produced an invalid model: {at}{first.Message}");
+                string steps = options.TargetOpset is int n ? $"--opset {n}, {options.Level}" : options.Level.ToString();
+                throw new InvalidOperationException($"the model no longer verifies after {steps}: {at}{first.Message}");
             }
         }
 
