@@ -10,7 +10,7 @@ namespace Onnxc.GraphIR.Tests.Conformance;
 public sealed class ExternalDataRoundTripTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// Load/Save of a model with 2.25 GiB of external weights (one tensor of 2.125 GiB) must keep the weights on
+    /// Load/Save of a model with 2.13 GiB of external weights (one tensor of 2.125 GiB) must keep the weights on
     /// disk: the importer leaves external tensors in their file and the exporter copies them in chunks, so the
     /// peak resident memory of Load+Save stays far below one copy of the weights. The saved data must hold the
     /// same bytes for every tensor, and ORT must run the saved model and give the values the generator wrote.

@@ -8,7 +8,7 @@ namespace Onnxc.GraphIR.Tests.Conformance;
 
 /// <summary>
 /// A model file plus <c>weights.data</c> holding two FLOAT initializers: <c>w_big</c> of 2.125 GiB (more than an
-/// array or a protobuf message can hold) and <c>w_small</c> of 128 MiB. The graph gathers a few elements of each
+/// array or a protobuf message can hold) and <c>w_small</c> of 8 MiB. The graph gathers a few elements of each
 /// at indices given as inputs, so ORT runs it while touching almost none of the weights. The weights are
 /// generated chunk by chunk straight into the file; element i of tensor t is a float in [1, 2) whose mantissa
 /// is a hash of (t, i), so a tensor read from the wrong offset or file gives other values.
@@ -21,7 +21,7 @@ public static class LargeExternalModel
     public static readonly IReadOnlyList<(string Name, long Elements)> Weights =
     [
         ("w_big", (1L << 29) + (1L << 25)),
-        ("w_small", 1L << 25),
+        ("w_small", 1L << 21),
     ];
 
     public static long TotalWeightBytes => Weights.Sum(w => w.Elements * sizeof(float));

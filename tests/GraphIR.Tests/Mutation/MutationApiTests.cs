@@ -1,12 +1,12 @@
 // The IR's one mutation API keeps producer and use lists right and counts every change.
-namespace Onnxc.GraphIR.Tests.Graph;
+namespace Onnxc.GraphIR.Tests.Mutation;
 
 public sealed class MutationApiTests
 {
     private static (Model Model, Value X, Node Relu, Node Neg) Chain()
     {
         var model = new Model();
-        GraphIR.Graph g = model.Graph;
+        Graph g = model.Graph;
         Value x = g.AddInput("x", new TensorType(ElementType.Float, new TensorShape(2, 3)));
         Node relu = g.AddNode("Relu", [x], ["r"]);
         Node neg = g.AddNode("Neg", [relu.Outputs[0]], ["y"]);
