@@ -19,7 +19,7 @@ public sealed class CompileTests
         Assert.Equal(string.Empty, result.Stderr);
         Assert.True(File.Exists(output));
         Assert.False(File.Exists(output + ".data"), "no external data was asked for");
-        AssertSameResults(input, output, batch: 3);
+        SameOutputs.Assert(input, output, batch: 3);
 
         // Only out.onnx is new: the input is unchanged and no temporary file is left.
         SortedDictionary<string, string> after = FolderSnapshot.Take(dir.Path);
@@ -34,7 +34,7 @@ public sealed class CompileTests
         Onnxc.GraphIR.Onnx.ModelProto model = TestModels.Valid();
 
         // Weights big enough to pass any sensible "too small to move out" threshold.
-        float[] big = OrtRunner.RandomFloats(4096 * 4, seed: 7);
+        float[] big = SameOutputs.RandomFloats(4096 * 4, seed: 7);
         model.Graph.Initializer[0] = TestModels.FloatTensor("weight_w", big, 4096, 4);
         model.Graph.Input[0] = TestModels.TensorValue("X", Onnxc.GraphIR.Onnx.TensorProto.Types.DataType.Float, "N", 4096, 4);
         model.Graph.Output[0] = TestModels.TensorValue("Z", Onnxc.GraphIR.Onnx.TensorProto.Types.DataType.Float, "N", 4096, 4);
@@ -50,7 +50,7 @@ public sealed class CompileTests
         Assert.True(new FileInfo(output + ".data").Length >= big.Length * sizeof(float), "the weights are in OUT.data");
         Assert.True(new FileInfo(output).Length < big.Length * sizeof(float), "and not in OUT");
         Assert.Equal(["compiled.onnx", "compiled.onnx.data"], FolderSnapshot.Take(outFolder).Keys);
-        AssertSameResults(input, output, batch: 2);
+        SameOutputs.Assert(input, output, batch: 2);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class CompileTests
         CliResult result = CliRunner.Run(input, "-O", "0", "-o", output);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
-        AssertSameResults(input, output, batch: 2);
+        SameOutputs.Assert(input, output, batch: 2);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class CompileTests
         CliResult result = CliRunner.Run(input, "-o", output);
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
-        AssertSameResults(input, output, batch: 1);
+        SameOutputs.Assert(input, output, batch: 1);
     }
 
     [SharedTheory]
@@ -98,23 +98,6 @@ public sealed class CompileTests
 
         Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
         Assert.Equal(inputBytes, File.ReadAllBytes(input));
-        AssertSameResults(input, output, batch: 1);
-    }
-
-    /// <summary>Both models, run by ONNX Runtime on the same random input, give bit-identical outputs.</summary>
-    private static void AssertSameResults(string original, string compiled, long batch)
-    {
-        (string name, long[] shape) = OrtRunner.FirstInput(original, batch);
-        float[] data = OrtRunner.RandomFloats(shape.Aggregate(1L, (a, b) => a * b), seed: 42);
-        var inputs = new Dictionary<string, (float[], long[])> { [name] = (data, shape) };
-
-        Dictionary<string, float[]> expected = OrtRunner.Run(original, inputs);
-        Dictionary<string, float[]> actual = OrtRunner.Run(compiled, inputs);
-
-        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-        foreach ((string output, float[] values) in expected)
-        {
-            Assert.Equal(values, actual[output]);
-        }
+        SameOutputs.Assert(input, output, batch: 1);
     }
 }
