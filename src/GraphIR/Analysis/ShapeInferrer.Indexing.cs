@@ -81,6 +81,9 @@ internal sealed partial class ShapeInferrer
                 }
 
                 return true;
+            case "Einsum":
+                shapes[0] = EinsumShape(node);
+                return true;
             case "Det":
                 shapes[0] = x is { Rank: >= 2 } ? Shape(x.Dims.Take(x.Rank - 2)) : null;
                 return true;
@@ -137,7 +140,7 @@ internal sealed partial class ShapeInferrer
     /// <summary>A 1-D shape input read as dims (known, symbolic or unknown), or, when only its length is known, that many unknowns.</summary>
     private TensorShape? ShapeFromValue(Value? v)
     {
-        if (ValueOf(v) is { IsScalar: false } sv)
+        if (ValueOf(v) is { IsVector: true } sv)
         {
             return new TensorShape(sv.Items);
         }
@@ -236,5 +239,45 @@ internal sealed partial class ShapeInferrer
         }
 
         return new TensorShape([.. result]);
+    }
+
+    /// <summary>
+    /// Einsum without ellipses: each output letter takes the dim of an input axis with that letter (a known size
+    /// wins over a symbol); with no "->", the output is the letters used once, in alphabetical order.
+    /// </summary>
+    private static TensorShape? EinsumShape(Node node)
+    {
+        string equation = node.GetString("equation", "").Replace(" ", "", StringComparison.Ordinal);
+        if (equation.Length == 0 || equation.Contains("...", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        int arrow = equation.IndexOf("->", StringComparison.Ordinal);
+        string[] terms = (arrow >= 0 ? equation[..arrow] : equation).Split(',');
+        if (terms.Length != node.Inputs.Count)
+        {
+            return null;
+        }
+
+        var dims = new Dictionary<char, Dim>();
+        var counts = new Dictionary<char, int>();
+        for (int i = 0; i < terms.Length; i++)
+        {
+            if (ShapeOf(node.Inputs[i]) is not { } s || s.Rank != terms[i].Length)
+            {
+                return null;
+            }
+
+            for (int k = 0; k < s.Rank; k++)
+            {
+                char c = terms[i][k];
+                counts[c] = counts.GetValueOrDefault(c) + 1;
+                dims[c] = dims.TryGetValue(c, out Dim d) && (d.IsKnown || !s[k].IsKnown) ? d : s[k];
+            }
+        }
+
+        string output = arrow >= 0 ? equation[(arrow + 2)..] : new string([.. counts.Where(p => p.Value == 1).Select(p => p.Key).Order()]);
+        return output.All(dims.ContainsKey) ? Shape(output.Select(c => dims[c])) : null;
     }
 }

@@ -91,8 +91,8 @@ internal sealed partial class ShapeInferrer
     private TensorShape? ReshapeShape(Node node, TensorShape? x)
     {
         ShapeValue? target = _opset < 5
-            ? Ints(node, "shape") is { } attr ? ShapeValue.Of(attr, isScalar: false) : null
-            : ValueOf(node.Input(1)) ?? (ConstInts(node.Input(1)) is { } c ? ShapeValue.Of(c, isScalar: false) : null);
+            ? Ints(node, "shape") is { } attr ? ShapeValue.Of(attr, [attr.Length]) : null
+            : ValueOf(node.Input(1)) is { IsVector: true } tv ? tv : ConstInts(node.Input(1)) is { } c ? ShapeValue.Of(c, [c.Length]) : null;
         if (target is null)
         {
             return ShapeOf(node.Input(1)) is { Rank: 1 } s && s[0].Value is long r ? Shape(Enumerable.Repeat(Dim.Unknown, (int)r)) : null;

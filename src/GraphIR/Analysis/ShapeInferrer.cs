@@ -14,7 +14,19 @@ internal sealed partial class ShapeInferrer
     private readonly long _opset;
     private readonly Dictionary<Value, ShapeValue> _values = [];
 
-    public ShapeInferrer(long opset) => _opset = opset;
+    /// <summary>Functions whose bodies are being inferred for a call, outermost first (guards against recursion).</summary>
+    private readonly HashSet<FunctionDef> _activeCalls;
+
+    public ShapeInferrer(long opset)
+        : this(opset, [])
+    {
+    }
+
+    private ShapeInferrer(long opset, HashSet<FunctionDef> activeCalls)
+    {
+        _opset = opset;
+        _activeCalls = activeCalls;
+    }
 
     public void InferGraph(Graph graph)
     {
@@ -37,6 +49,11 @@ internal sealed partial class ShapeInferrer
         if (!node.IsDefaultDomain)
         {
             InferSubgraphsPlain(node);
+            if (node.Graph.Model.FindFunction(node.Domain, node.OpType, node.Overload) is { } function)
+            {
+                InferFunctionCall(node, function);
+            }
+
             return;
         }
 
@@ -112,6 +129,52 @@ internal sealed partial class ShapeInferrer
         }
 
         InferSubgraphsPlain(node);
+    }
+
+    /// <summary>
+    /// A call of a model-local function: its body is inferred with the call's input types (and its own opset), the
+    /// body outputs' types become the call's, and the body's types are then put back as they were, since one body
+    /// serves calls of different types. Attributes the body references stay unknown, so nodes using them give types
+    /// only.
+    /// </summary>
+    private void InferFunctionCall(Node node, FunctionDef function)
+    {
+        if (!_activeCalls.Add(function))
+        {
+            return;
+        }
+
+        Graph body = function.Body;
+        var saved = body.SelfAndSubgraphs().SelectMany(g => g.Values).Select(v => (Value: v, v.Type)).ToList();
+        try
+        {
+            for (int i = 0; i < body.Inputs.Count && i < node.Inputs.Count; i++)
+            {
+                if (node.Inputs[i]?.TensorType is { } t)
+                {
+                    MergeInto(body.Inputs[i], t);
+                }
+            }
+
+            long opset = function.Opsets.FirstOrDefault(o => o.IsDefaultDomain)?.Version ?? _opset;
+            new ShapeInferrer(opset, _activeCalls).InferGraph(body);
+            for (int i = 0; i < node.Outputs.Count && i < body.Outputs.Count; i++)
+            {
+                if (node.Outputs[i] is { } output && body.Outputs[i].TensorType is { } result)
+                {
+                    MergeInto(output, result);
+                }
+            }
+        }
+        finally
+        {
+            foreach ((Value v, IrType? type) in saved)
+            {
+                Graph.SetType(v, type);
+            }
+
+            _activeCalls.Remove(function);
+        }
     }
 
     /// <summary>Visits subgraphs of an op whose outputs it cannot type, so their insides are still inferred.</summary>
@@ -233,7 +296,8 @@ internal sealed partial class ShapeInferrer
 
         if (v.Initializer is { } init)
         {
-            return init;
+            // External data stays on disk: shape-defining constants are small and kept inline by exporters.
+            return init.IsExternal ? null : init;
         }
 
         if (v.Producer is { OpType: "Constant" } c && c.IsDefaultDomain)
@@ -275,7 +339,7 @@ internal sealed partial class ShapeInferrer
             return sv.Known;
         }
 
-        return ConstData(v) is { } data && IsIntegerData(data) && data.ElementCount <= 1 << 16 ? data.ToInt64s() : null;
+        return ConstData(v) is { } data && IsIntegerData(data) && data.ElementCount <= 1 << 16 ? ExactInts(data) : null;
     }
 
     private static float[]? ConstFloats(Value? v) =>
@@ -289,18 +353,17 @@ internal sealed partial class ShapeInferrer
         (data.ElementType.IsInteger() || data.ElementType == ElementType.Bool) && data.ElementType.BitsPerElement() >= 8
         && data.ElementType != ElementType.UInt64;
 
-    /// <summary>A shape value for small scalar or 1-D integer data (and integral float data, as shape math casts).</summary>
+    /// <summary>A shape value for small integer data (and integral float data, as shape math casts).</summary>
     private static ShapeValue? FromTensor(TensorData data)
     {
-        if (data.Dims.Length > 1 || data.ElementCount > ShapeValue.MaxItems || data.IsExternal)
+        if (data.ElementCount > ShapeValue.MaxItems || data.IsExternal)
         {
             return null;
         }
 
-        bool scalar = data.Dims.Length == 0;
         if (IsIntegerData(data))
         {
-            return ShapeValue.Of(data.ToInt64s(), scalar);
+            return ShapeValue.Of(ExactInts(data), data.Dims);
         }
 
         if (data.ElementType is ElementType.Float or ElementType.Double)
@@ -308,12 +371,19 @@ internal sealed partial class ShapeInferrer
             double[] d = data.ToDoubles();
             if (d.All(x => x == Math.Floor(x) && Math.Abs(x) < 1e15))
             {
-                return ShapeValue.Of(d.Select(x => (long)x), scalar);
+                return ShapeValue.Of(d.Select(x => (long)x), data.Dims);
             }
         }
 
         return null;
     }
 
-    private static ImmutableArray<Dim> Dims(TensorShape shape) => shape.Dims;
+    /// <summary>Integer elements read exactly (TensorData.ToInt64s goes through double, which rounds past 2^53).</summary>
+    internal static long[] ExactInts(TensorData data) => data.ElementType switch
+    {
+        ElementType.Int64 => data.AsSpan<long>().ToArray(),
+        ElementType.Int32 => [.. data.AsSpan<int>().ToArray().Select(v => (long)v)],
+        ElementType.UInt32 => [.. data.AsSpan<uint>().ToArray().Select(v => (long)v)],
+        _ => data.ToInt64s(),
+    };
 }

@@ -180,10 +180,17 @@ public static class IrPrinter
             return "";
         }
 
-        double[] values = data.ToDoubles();
-        return " = {" + string.Join(", ", values.Select(v => data.ElementType.IsFloatingPoint()
-            ? data.ElementType == ElementType.Double ? Number(v) : Number((float)v)
-            : v.ToString(CultureInfo.InvariantCulture))) + "}";
+        // Integers print exactly (a double would round INT64 extremes such as PyTorch's slice ends).
+        IEnumerable<string> text = data.ElementType switch
+        {
+            ElementType.UInt64 => data.AsSpan<ulong>().ToArray().Select(v => v.ToString(CultureInfo.InvariantCulture)),
+            ElementType.Int64 => data.AsSpan<long>().ToArray().Select(v => v.ToString(CultureInfo.InvariantCulture)),
+            _ when data.ElementType.IsInteger() || data.ElementType == ElementType.Bool =>
+                data.ToInt64s().Select(v => v.ToString(CultureInfo.InvariantCulture)),
+            ElementType.Double => data.ToDoubles().Select(Number),
+            _ => data.ToDoubles().Select(v => Number((float)v)),
+        };
+        return " = {" + string.Join(", ", text) + "}";
     }
 
     private static string Number(float f) => f.ToString("R", CultureInfo.InvariantCulture);

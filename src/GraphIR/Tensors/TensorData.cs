@@ -116,7 +116,24 @@ public sealed class TensorData
             throw new InvalidOperationException($"{ElementType.OnnxName()} values cannot be read as int64");
         }
 
-        return [.. ToDoubles().Select(d => (long)d)];
+        ReadOnlySpan<byte> b = GetBytes().Span;
+        var result = new long[ElementCount];
+        for (int i = 0; i < result.Length; i++)
+        {
+            // Read each width exactly: int64 values past 2^53 (PyTorch's INT64_MAX slice ends) must survive.
+            result[i] = ElementType switch
+            {
+                ElementType.Int64 => MemoryMarshal.Cast<byte, long>(b)[i],
+                ElementType.Int32 => MemoryMarshal.Cast<byte, int>(b)[i],
+                ElementType.UInt32 => MemoryMarshal.Cast<byte, uint>(b)[i],
+                ElementType.Int16 => MemoryMarshal.Cast<byte, short>(b)[i],
+                ElementType.UInt16 => MemoryMarshal.Cast<byte, ushort>(b)[i],
+                ElementType.Int8 => (sbyte)b[i],
+                _ => b[i],
+            };
+        }
+
+        return result;
     }
 
     public float[] ToFloats() => ElementType == ElementType.Float ? AsSpan<float>().ToArray() : [.. ToDoubles().Select(d => (float)d)];

@@ -181,4 +181,21 @@ public static partial class Verifier
 
     private static bool IsOneElement(TensorShape s) => s.Rank == 0 || (s.Rank == 1 && s[0].Value == 1);
 
+    /// <summary>Facts the table cannot state: Constant holds exactly one value; type attributes name a defined type.</summary>
+    private static void CheckOpSpecific(Node node, string where, List<VerifierError> errors)
+    {
+        if (node.OpType == "Constant" && node.Attributes.Count(a => a.Name is "value" or "sparse_value" || a.Name.StartsWith("value_", StringComparison.Ordinal)) != 1)
+        {
+            errors.Add(new VerifierError($"Constant needs exactly one value attribute, has {node.Attributes.Count}{where}", node.Describe()));
+        }
+
+        foreach (string name in (string[])["to", "dtype", "output_dtype", "stash_type"])
+        {
+            if (node.Attribute(name) is { Kind: AttributeKind.Int, RefAttrName: null } a && !ElementTypes.IsDefined((int)a.I)
+                && !(a.I == 0 && name is "output_dtype" or "dtype"))
+            {
+                errors.Add(new VerifierError($"attribute '{name}' of {node.OpType} is {a.I}, not an ONNX element type{where}", node.Describe()));
+            }
+        }
+    }
 }

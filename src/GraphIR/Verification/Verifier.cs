@@ -49,6 +49,7 @@ public static partial class Verifier
                 CheckAttributes(node, schema, where, errors);
                 CheckCounts(node, schema, where, errors);
                 CheckTypes(node, schema, where, errors);
+                CheckOpSpecific(node, where, errors);
             }
 
             if (node.IsDefaultDomain && node.OpType is "QuantizeLinear" or "DequantizeLinear" or "QLinearConv" or "QLinearMatMul")

@@ -71,6 +71,26 @@ public sealed class ShapeInferenceShapeOpsTests
     }
 
     [Fact]
+    public void ExportedPadArithmeticResolvesThroughTwoDimensionalReshapeSliceTranspose()
+    {
+        // F.pad(x, (0, 0, 0, 0, 8, 8)) as PyTorch 1.13 exports it at opset 13.
+        var m = new IrBuilder(opset: 13);
+        Value x = m.Input("x", F, "N", 16, 16, 16);
+        Value zeros = m.Op("ConstantOfShape", "zeros", [m.Ints("two", 2)], NodeAttribute.Of("value", TensorData.FromInt64s([1], [0])));
+        Value all = m.Op("Concat", "all", [m.Ints("given", 0, 0, 0, 0, 8, 8), zeros], A("axis", 0L));
+        Value pairs = m.Op("Reshape", "pairs", [all, m.Ints("pairShape", -1, 2)]);
+        Value reversed = m.Op("Slice", "rev", [pairs, m.Ints("s", -1), m.Ints("e", long.MinValue), m.Ints("a", 0), m.Ints("st", -1)]);
+        Value transposed = m.Op("Transpose", "tr", [reversed], A("perm", 1, 0));
+        Value flat = m.Op("Reshape", "flat", [transposed, m.Ints("m1", -1)]);
+        Value pads = m.Op("Cast", "pads", [flat], A("to", (long)I64));
+        Value y = m.Op("Pad", "y", [x, pads, m.ScalarFloat("zero", 0)], A("mode", "constant"));
+        ShapeInference.Run(m.Model);
+        Assert.Equal("INT64[4,2]", T(reversed));
+        Assert.Equal("INT64[2,4]", T(transposed));
+        Assert.Equal("FLOAT[N,32,16,16]", T(y));
+    }
+
+    [Fact]
     public void FlattenTransposeAndExpand()
     {
         var m = new IrBuilder();
@@ -296,5 +316,40 @@ public sealed class ShapeInferenceShapeOpsTests
         m.Model.AddFunction(new FunctionDef("com.example", "SqueezeLast", body) { Opsets = [new OpsetImport("", 11)] });
         ShapeInference.Run(m.Model);
         Assert.Equal("FLOAT[2,3]", T(sq));
+    }
+
+    [Fact]
+    public void FunctionCallsGetTheirBodysTypesForTheCallsInputs()
+    {
+        var m = new IrBuilder(opset: 17);
+        Graph body = m.Model.CreateGraph("fn");
+        Value a = body.AddInput("a", null);
+        Value r = body.AddNode("Relu", [a], ["r"]).Outputs[0]!;
+        Value t = body.AddNode("Transpose", [r], ["t"], [A("perm", 1, 0)]).Outputs[0]!;
+        Value scaled = body.AddNode("LeakyRelu", [t], ["s"], [new NodeAttribute("alpha", AttributeKind.Float) { RefAttrName = "slope" }]).Outputs[0]!;
+        body.AddOutput(t);
+        body.AddOutput(scaled);
+        m.Model.AddFunction(new FunctionDef("local", "ReluT", body) { AttributeNames = ["slope"] });
+        Node call = m.Graph.AddNode("ReluT", [m.Input("x", F, "N", 3)], ["y", "z"], [A("slope", 0.5f)], domain: "local");
+        Node half = m.Graph.AddNode("ReluT", [m.Input("h", ElementType.Float16, 4, 5)], ["yh", "zh"], domain: "local");
+        ShapeInference.Run(m.Model);
+        Assert.Equal("FLOAT[3,N]", T(call.Outputs[0]!));
+        Assert.Equal("FLOAT[*]", T(call.Outputs[1]!));
+        Assert.Equal("FLOAT16[5,4]", T(half.Outputs[0]!));
+        Assert.Null(a.Type);
+        Assert.Null(t.Type);
+    }
+
+    [Theory]
+    [InlineData("bij,bjk->bik", "FLOAT[B,3,5]")]
+    [InlineData("bij,bjk", "FLOAT[3,5]")]
+    [InlineData("bij,bjk->", "FLOAT[]")]
+    [InlineData("...ij,...jk->...ik", "FLOAT[*]")]
+    public void EinsumTakesOutputDimsFromTheLetters(string equation, string expected)
+    {
+        var m = new IrBuilder();
+        Value y = m.Op("Einsum", "y", [m.Input("a", F, "B", 3, 4), m.Input("b", F, "B", 4, 5)], A("equation", equation));
+        ShapeInference.Run(m.Model);
+        Assert.Equal(expected, T(y));
     }
 }

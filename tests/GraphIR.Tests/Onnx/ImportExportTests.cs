@@ -230,4 +230,11 @@ public sealed class ImportExportTests
         Assert.True(x.IsGraphInput && x.IsInitializer && !x.IsConstant);
         Assert.Equal(proto, OnnxExporter.ToProto(model));
     }
+
+    [Fact]
+    public void Int64_values_beyond_double_precision_are_read_exactly()
+    {
+        TensorData t = TensorData.FromInt64s([2], [long.MaxValue, (1L << 53) + 1]);
+        Assert.Equal([long.MaxValue, (1L << 53) + 1], t.ToInt64s());
+    }
 }

@@ -88,6 +88,15 @@ public sealed class IrPrinterTests
     }
 
     [Fact]
+    public void IntegerValuesPrintExactly()
+    {
+        var model = new Model();
+        Value ends = model.Graph.AddInitializer("ends", TensorData.FromInt64s([3], [long.MaxValue, long.MinValue, (1L << 53) + 1]));
+        model.Graph.AddOutput(ends);
+        Assert.Contains("init %ends:INT64[3] = {9223372036854775807, -9223372036854775808, 9007199254740993}\n", IrPrinter.Print(model), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheTextIsTheSameForTheSameModelBuiltTwice()
     {
         Assert.Equal(IrPrinter.Print(GoldenModel()), IrPrinter.Print(GoldenModel()));

@@ -246,4 +246,18 @@ public sealed class VerifierTests
         InvalidModelException e = Assert.Throws<InvalidModelException>(() => Verifier.Verify(m.Model, "model.onnx"));
         Assert.StartsWith("model.onnx: node Add -> 'y': Add needs one element type for T", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ConstantNeedsOneValueAndTypeAttributesNameARealType()
+    {
+        var m = new IrBuilder();
+        m.Graph.AddOutput(m.Graph.AddNode("Constant", [], ["empty"]).Outputs[0]!);
+        m.Graph.AddOutput(m.Graph.AddNode("Constant", [], ["two"], [A("value_int", 1L), A("value_float", 2f)]).Outputs[0]!);
+        m.Graph.AddOutput(m.Op("Cast", "c", [m.Input("x", F, 2)], A("to", 99L)));
+        IReadOnlyList<VerifierError> errors = Verifier.Check(m.Model);
+        Assert.Equal(3, errors.Count);
+        Assert.Equal("Constant needs exactly one value attribute, has 0", errors[0].Message);
+        Assert.Equal("Constant needs exactly one value attribute, has 2", errors[1].Message);
+        Assert.Equal("attribute 'to' of Cast is 99, not an ONNX element type", errors[2].Message);
+    }
 }

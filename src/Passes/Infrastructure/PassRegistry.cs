@@ -1,0 +1,139 @@
+// The registry behind --list-passes and --disable-pass: every pass and rewrite rule, listed explicitly.
+using System.Text;
+using Onnxc.Passes.Cleanup;
+using Onnxc.Passes.Cleanup.NoOps;
+using Onnxc.Passes.Fusion;
+using Onnxc.Passes.Qdq;
+using Onnxc.Passes.Rewriting;
+
+namespace Onnxc.Passes;
+
+/// <summary>
+/// Every pass the pipelines can build, by name. Passes are registered here by hand (no reflection), so the list
+/// is exactly what the code says. Rewrite rules are listed under the pass that runs them and can be disabled by
+/// their own names too.
+/// </summary>
+public static class PassRegistry
+{
+    private static readonly Lazy<IReadOnlyList<Pass>> s_passes = new(() =>
+    [
+        new ConstantFolding(),
+        new ShapeArithmeticFolding(),
+        NoOpElimination(),
+        new CommonSubexpressionElimination(),
+        new DuplicateInitializerMerging(),
+        new DeadCodeElimination(),
+        new UnusedInitializerRemoval(),
+        LocalFusion(),
+        DataMovementSimplification(),
+        QdqSimplification(),
+    ]);
+
+    /// <summary>The passes, in pipeline order.</summary>
+    public static IReadOnlyList<Pass> Passes => s_passes.Value;
+
+    /// <summary>Passes and rules, as --list-passes shows them.</summary>
+    public static IReadOnlyList<PassInfo> Entries { get; } = BuildEntries();
+
+    /// <summary>The pass named <paramref name="name"/>; throws with the known names when there is none.</summary>
+    public static Pass Get(string name) =>
+        Passes.FirstOrDefault(p => p.Name == name)
+        ?? throw new ArgumentException($"unknown pass '{name}'; known passes: {string.Join(", ", Passes.Select(p => p.Name))}");
+
+    public static bool IsKnown(string name) => Entries.Any(e => e.Name == name);
+
+    /// <summary>Throws for the first name that is neither a pass nor a rule (for --disable-pass).</summary>
+    public static void Validate(IEnumerable<string> names)
+    {
+        foreach (string n in names)
+        {
+            if (!IsKnown(n))
+            {
+                throw new ArgumentException($"unknown pass or rule '{n}'; --list-passes shows the known names");
+            }
+        }
+    }
+
+    /// <summary>Throws for the first name that is not a pass (for --print-ir-after, which prints after passes, not rules).</summary>
+    public static void ValidatePassNames(IEnumerable<string> names)
+    {
+        foreach (string n in names)
+        {
+            if (!Passes.Any(p => p.Name == n))
+            {
+                throw new ArgumentException($"unknown pass '{n}' for --print-ir-after; known passes: {string.Join(", ", Passes.Select(p => p.Name))}");
+            }
+        }
+    }
+
+    /// <summary>The --list-passes text: one line per pass, its rules indented below it.</summary>
+    public static string Describe()
+    {
+        var sb = new StringBuilder();
+        foreach (PassInfo e in Entries)
+        {
+            string indent = e.Parent is null ? string.Empty : "  ";
+            string name = indent + e.Name;
+            sb.Append(name.PadRight(40)).Append(" -O").Append((int)e.Level).Append("  ").AppendLine(e.Description);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The rules that remove ops returning their input unchanged.</summary>
+    public static RewritePass NoOpElimination() => new(
+        "eliminate-no-ops",
+        "remove Identity, inference Dropout, same-type Cast, same-shape Reshape, identity Transpose, zero Pad, full Slice, 1-input Concat",
+        OptLevel.O1,
+        PassRequirements.Shapes,
+        [
+            new IdentityElimination(), new DropoutElimination(), new CastElimination(), new ReshapeElimination(),
+            new TransposeElimination(), new PadElimination(), new SliceElimination(), new ConcatElimination(),
+        ]);
+
+    /// <summary>The local fusions of -O2.</summary>
+    public static RewritePass LocalFusion() => new(
+        "fuse-local",
+        "Conv+BatchNormalization, Conv/Gemm with constant Mul/Add, MatMul+Add to Gemm, Pad into Conv/AveragePool, Transpose into Gemm, LayerNormalization (opset 17), Gelu (opset 20)",
+        OptLevel.O2,
+        PassRequirements.Shapes,
+        [
+            new ConvBatchNormFusion(), new ConvMulFusion(), new ConvAddFusion(), new GemmMulFusion(), new GemmAddFusion(),
+            new MatMulAddFusion(), PadFusion.IntoConv, PadFusion.IntoAveragePool, new TransposeGemmFusion(),
+            new LayerNormFusion(), new GeluFusion(),
+        ]);
+
+    /// <summary>Merging and cancelling of consecutive data-movement ops.</summary>
+    public static RewritePass DataMovementSimplification() => new(
+        "simplify-data-movement",
+        "merge consecutive Transposes, Reshapes and Slices, cancel Squeeze/Unsqueeze pairs",
+        OptLevel.O2,
+        PassRequirements.None,
+        [
+            new TransposeChainFusion(), new ReshapeChainFusion(), new SliceChainFusion(),
+            SqueezeUnsqueezeCancellation.UnsqueezeOfSqueeze, SqueezeUnsqueezeCancellation.SqueezeOfUnsqueeze,
+        ]);
+
+    /// <summary>Hygiene of quantized graphs (duplicate Q/DQ pairs are merged by CSE, which compares constants by content).</summary>
+    public static RewritePass QdqSimplification() => new(
+        "simplify-qdq",
+        "remove DQ -> Q pairs with equal parameters, move per-tensor DQ after and Q before data-movement ops",
+        OptLevel.O2,
+        PassRequirements.None,
+        [new DequantizeQuantizeElimination(), .. DequantizeSinking.All, new QuantizeHoisting()]);
+
+    private static List<PassInfo> BuildEntries()
+    {
+        var entries = new List<PassInfo>();
+        foreach (Pass p in Passes)
+        {
+            entries.Add(new PassInfo(p.Name, p.Description, p.Level, null));
+            if (p is RewritePass rp)
+            {
+                entries.AddRange(rp.Rules.Select(r => new PassInfo(r.Name, "rule of " + p.Name, p.Level, p.Name)));
+            }
+        }
+
+        return entries;
+    }
+}
