@@ -1,7 +1,7 @@
-// Entry point of the onnxc command.
+// Entry point of the onnxc command: hands the arguments and the console to Cli.
 namespace Onnxc.Driver;
 
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args) => Cli.Run(args, Console.Out, Console.Error);
 }

@@ -1,0 +1,22 @@
+// Everything the main onnxc command was asked to do, read once from the command line.
+namespace Onnxc.Driver.Compilation;
+
+/// <summary>
+/// The compile request. Pass-related flags (--disable-pass, --print-ir-after, --verify-each, --time-passes,
+/// --target, --calibration) become members here when the passes they steer exist; the command line and the
+/// compiler meet only through this record, so either side can grow without reshaping the other.
+/// </summary>
+internal sealed record CompileOptions
+{
+    public required string ModelPath { get; init; }
+
+    public required string OutputPath { get; init; }
+
+    public required OptimizationLevel Level { get; init; }
+
+    /// <summary>Upgrade the default-domain opset to this version before the pipeline runs (--opset), or keep it.</summary>
+    public int? TargetOpset { get; init; }
+
+    /// <summary>Write every tensor's data to OUT.data beside OUT, not only when the model would pass 2 GiB.</summary>
+    public bool ExternalData { get; init; }
+}

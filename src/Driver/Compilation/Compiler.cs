@@ -1,0 +1,89 @@
+// The main job of onnxc: load and verify a model, run the pipeline of the chosen level, write ONNX back out.
+using Onnxc.GraphIR;
+using Onnxc.GraphIR.Onnx;
+using Onnxc.GraphIR.Verification;
+using Onnxc.Passes.Opset;
+
+namespace Onnxc.Driver.Compilation;
+
+internal static class Compiler
+{
+    public static void Compile(CompileOptions options)
+    {
+        Model model = ModelInput.LoadVerified(options.ModelPath);
+
+        long changesBefore = model.ChangeCount;
+        if (options.TargetOpset is int opset)
+        {
+            // Before the pipeline, so every pass sees operators in the form of the opset the output will declare.
+            UpgradeOpset(model, opset, options.ModelPath);
+        }
+
+        RunPipeline(model, options.Level);
+        if (model.ChangeCount != changesBefore)
+        {
+            // The input was valid, so a model that no longer verifies was broken by our own passes: a bug,
+            // reported as an internal error (exit 3), not as a problem with the user's model.
+            IReadOnlyList<VerifierError> errors = Verifier.Check(model);
+            if (errors.Count > 0)
+            {
+                VerifierError first = errors[0];
+                string at = first.Node is null ? string.Empty : $"node {first.Node}: ";
+                string steps = options.TargetOpset is int n ? $"--opset {n}, {options.Level}" : options.Level.ToString();
+                throw new InvalidOperationException($"the model no longer verifies after {steps}: {at}{first.Message}");
+            }
+        }
+
+        Save(model, options);
+    }
+
+    /// <summary>
+    /// The pipeline of each level, as plain code: a new level gets its branch here and its entry in
+    /// <see cref="OptimizationLevel.Supported"/> together. Levels the command line does not offer never get here.
+    /// </summary>
+    private static void RunPipeline(Model model, OptimizationLevel level)
+    {
+        if (level == OptimizationLevel.O0)
+        {
+            // -O 0 runs no passes: its job is a faithful load, verify and re-emit of the model.
+            return;
+        }
+
+        throw new InvalidOperationException($"{level} is offered on the command line but has no pipeline for {model.Graph}");
+    }
+
+    /// <summary>A model whose operators cannot be brought to <paramref name="opset"/> is unsupported input: exit 2.</summary>
+    private static void UpgradeOpset(Model model, int opset, string modelPath)
+    {
+        try
+        {
+            OpsetUpgrader.Upgrade(model, opset);
+        }
+        catch (InvalidModelException e)
+        {
+            throw e.InFile(modelPath);
+        }
+    }
+
+    private static void Save(Model model, CompileOptions options)
+    {
+        var saveOptions = new OnnxSaveOptions
+        {
+            // Auto still moves data out when the model would pass protobuf's 2 GiB limit.
+            ExternalData = options.ExternalData ? ExternalDataMode.Always : ExternalDataMode.Auto,
+        };
+
+        try
+        {
+            OnnxExporter.Save(model, options.OutputPath, saveOptions);
+        }
+        catch (InvalidModelException e)
+        {
+            throw e.InFile(options.OutputPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileAccessException($"{options.OutputPath}: cannot write: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+// The -O levels onnxc can run; a level exists here only once its pipeline does.
+namespace Onnxc.Driver.Compilation;
+
+/// <summary>
+/// An optimization level as named on the command line (<c>-O 0</c>). Each level stands for one pipeline that
+/// <see cref="Compiler"/> builds as plain code. A new level (1, 2, int8, int8-dynamic) is added here together with
+/// its pipeline, never before, so the command refuses a level it cannot honour instead of silently doing less.
+/// </summary>
+internal sealed record OptimizationLevel(string Name, string Description)
+{
+    /// <summary>No passes: load, verify and write the model back out.</summary>
+    public static OptimizationLevel O0 { get; } = new("0", "no optimization: load, verify and re-emit the model");
+
+    /// <summary>The levels this build supports, in the order --help lists them.</summary>
+    public static IReadOnlyList<OptimizationLevel> Supported { get; } = [O0];
+
+    /// <summary>The level called <paramref name="name"/>, or null when this build has no such level.</summary>
+    public static OptimizationLevel? Find(string name) =>
+        Supported.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static string SupportedNames => string.Join(", ", Supported.Select(l => l.Name));
+
+    public override string ToString() => "-O " + Name;
+}

@@ -1,0 +1,78 @@
+// Prints a ModelSummary as aligned text for people.
+using System.Globalization;
+using Onnxc.GraphIR;
+
+namespace Onnxc.Driver.Inspection;
+
+internal static class SummaryTextWriter
+{
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+
+    public static void Write(ModelSummary s, TextWriter o)
+    {
+        o.WriteLine($"file:         {s.FilePath} ({Bytes(s.FileBytes)})");
+        foreach (ModelSummary.ExternalFile f in s.ExternalDataFiles)
+        {
+            o.WriteLine($"external:     {f.Location} ({Bytes(f.Bytes)}, {f.Tensors} tensors)");
+        }
+
+        o.WriteLine($"ir version:   {s.IrVersion}");
+        o.WriteLine($"opsets:       {(s.Opsets.Count == 0 ? "(none)" : string.Join(", ", s.Opsets))}");
+        o.WriteLine($"producer:     {Producer(s)}");
+
+        WriteValues(o, "inputs", s.Inputs);
+        WriteValues(o, "outputs", s.Outputs);
+
+        o.WriteLine($"nodes:        {s.NodeCount}");
+        int opWidth = s.Ops.Count == 0 ? 0 : s.Ops.Max(c => c.Op.Length);
+        foreach (ModelSummary.OpCount c in s.Ops)
+        {
+            o.WriteLine($"  {c.Op.PadRight(opWidth)}  {c.Count,6}");
+        }
+
+        string sparse = s.SparseInitializerCount == 0 ? string.Empty : $", {s.SparseInitializerCount} of them sparse";
+        o.WriteLine($"initializers: {s.InitializerCount} tensors{sparse}, {Count(s.ParameterCount)} parameters, {Bytes(s.InitializerBytes)}");
+        int typeWidth = s.ByElementType.Count == 0 ? 0 : s.ByElementType.Max(t => t.ElementType.OnnxName().Length);
+        foreach (ModelSummary.ElementTypeTotals t in s.ByElementType)
+        {
+            o.WriteLine(
+                $"  {t.ElementType.OnnxName().PadRight(typeWidth)}  {t.Tensors,6} tensors  {Count(t.Parameters),15} parameters  {Bytes(t.Bytes)}");
+        }
+    }
+
+    private static void WriteValues(TextWriter o, string title, IReadOnlyList<ValueSummary> values)
+    {
+        o.WriteLine($"{(title + ":").PadRight(14)}{values.Count}");
+        int width = values.Count == 0 ? 0 : values.Max(v => v.Name.Length);
+        foreach (ValueSummary v in values)
+        {
+            o.WriteLine($"  {v.Name.PadRight(width)}  {v.Type}");
+        }
+    }
+
+    private static string Producer(ModelSummary s) => (s.ProducerName, s.ProducerVersion) switch
+    {
+        (null or "", null or "") => "(not recorded)",
+        (var name, null or "") => name!,
+        (null or "", var version) => "? " + version,
+        (var name, var version) => $"{name} {version}",
+    };
+
+    private static string Count(long n) => n.ToString("N0", s_invariant);
+
+    /// <summary>Exact bytes, and a binary-prefixed size once that reads easier.</summary>
+    private static string Bytes(long n)
+    {
+        string exact = $"{n.ToString("N0", s_invariant)} bytes";
+        string[] units = ["KiB", "MiB", "GiB", "TiB"];
+        double size = n;
+        int unit = -1;
+        while (size >= 1024 && unit < units.Length - 1)
+        {
+            size /= 1024;
+            unit++;
+        }
+
+        return unit < 0 ? exact : $"{exact}, {size.ToString("0.0", s_invariant)} {units[unit]}";
+    }
+}
