@@ -45,6 +45,46 @@ internal sealed class CompileCommand
         Description = "Write tensor data to OUT.data beside OUT (done anyway when the model would pass 2 GiB).",
     };
 
+    private readonly Option<string[]> _disablePass = new("--disable-pass")
+    {
+        Description = "Skip a pass or a single rewrite rule by name (repeatable); --list-passes shows the names.",
+        HelpName = "NAME",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<string> _printIrAfter = new("--print-ir-after")
+    {
+        Description = "Print the IR to stderr after the named passes (comma-separated), after all, or after those that changed it.",
+        HelpName = "NAME|all|changed",
+    };
+
+    private readonly Option<bool> _verifyEach = new("--verify-each")
+    {
+        Description = "Run the verifier after every pass and stop at the first one that breaks the model.",
+    };
+
+    private readonly Option<bool> _timePasses = new("--time-passes")
+    {
+        Description = "Print each pass's runs, changes and time to stderr.",
+    };
+
+    private readonly Option<bool> _debugRewrites = new("--debug-rewrites")
+    {
+        Description = "Print why each rewrite rule did not match, and per-rule statistics, to stderr.",
+    };
+
+    private readonly Option<bool> _listPasses = new("--list-passes")
+    {
+        Description = "List the passes and rewrite rules of the -O levels, and exit.",
+        Action = new ListAction(Passes.PassRegistry.Describe),
+    };
+
+    private readonly Option<bool> _listTargets = new("--list-targets")
+    {
+        Description = "List the hardware targets onnxc knows, and exit.",
+        Action = new ListAction(() => string.Concat(Kernels.Targets.TargetRegistry.All.Select(t => t.Describe() + Environment.NewLine))),
+    };
+
     public void AddTo(RootCommand root)
     {
         root.Add(_model);
@@ -52,10 +92,20 @@ internal sealed class CompileCommand
         root.Add(_level);
         root.Add(_opset);
         root.Add(_externalData);
+        root.Add(_disablePass);
+        root.Add(_printIrAfter);
+        root.Add(_verifyEach);
+        root.Add(_timePasses);
+        root.Add(_debugRewrites);
+        root.Add(_listPasses);
+        root.Add(_listTargets);
 
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
         _level.Validators.Add(ValidateLevel);
         _opset.Validators.Add(ValidateOpset);
+        _disablePass.Validators.Add(r => ValidateNames(r, () => Passes.PassRegistry.Validate(r.GetValueOrDefault<string[]>() ?? [])));
+        _printIrAfter.Validators.Add(r => ValidateNames(r, () =>
+            Passes.PassRegistry.ValidatePassNames(Passes.IrPrintSelection.Parse(r.GetValueOrDefault<string>() ?? string.Empty).Names)));
         root.Validators.Add(ValidatePaths);
         root.SetAction(Execute);
     }
@@ -69,10 +119,31 @@ internal sealed class CompileCommand
             Level = OptimizationLevel.Find(parse.GetRequiredValue(_level))!,
             TargetOpset = parse.GetValue(_opset),
             ExternalData = parse.GetValue(_externalData),
+            Passes = new Passes.PassOptions
+            {
+                DisabledPasses = [.. parse.GetValue(_disablePass) ?? []],
+                PrintIrAfter = Passes.IrPrintSelection.Parse(parse.GetValue(_printIrAfter) ?? string.Empty),
+                VerifyEach = parse.GetValue(_verifyEach),
+                TimePasses = parse.GetValue(_timePasses),
+                DebugRewrites = parse.GetValue(_debugRewrites),
+            },
         };
 
-        Compiler.Compile(options);
+        Compiler.Compile(options, parse.InvocationConfiguration.Error);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A pass name the registry does not know is a command-line mistake (exit 1).</summary>
+    private static void ValidateNames(OptionResult result, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError(e.Message);
+        }
     }
 
     private static void ValidateLevel(OptionResult result)

@@ -2,8 +2,7 @@
 namespace Onnxc.Driver.Compilation;
 
 /// <summary>
-/// The compile request. Pass-related flags (--disable-pass, --print-ir-after, --verify-each, --time-passes,
-/// --target, --calibration) become members here when the passes they steer exist; the command line and the
+/// The compile request. Pass-related flags (--target, --calibration) become members here when the passes they steer exist; the command line and the
 /// compiler meet only through this record, so either side can grow without reshaping the other.
 /// </summary>
 internal sealed record CompileOptions
@@ -19,4 +18,7 @@ internal sealed record CompileOptions
 
     /// <summary>Write every tensor's data to OUT.data beside OUT, not only when the model would pass 2 GiB.</summary>
     public bool ExternalData { get; init; }
+
+    /// <summary>How the pass pipeline runs: disabled passes, IR printing, verify-each, timing, rewrite debugging.</summary>
+    public Passes.PassOptions Passes { get; init; } = Onnxc.Passes.PassOptions.Default;
 }

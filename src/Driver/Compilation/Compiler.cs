@@ -2,13 +2,15 @@
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
+using Onnxc.Passes;
 using Onnxc.Passes.Opset;
 
 namespace Onnxc.Driver.Compilation;
 
 internal static class Compiler
 {
-    public static void Compile(CompileOptions options)
+    /// <param name="log">Where pass diagnostics go (--time-passes, --print-ir-after, --debug-rewrites): stderr.</param>
+    public static void Compile(CompileOptions options, TextWriter log)
     {
         Model model = ModelInput.LoadVerified(options.ModelPath);
 
@@ -19,7 +21,7 @@ internal static class Compiler
             UpgradeOpset(model, opset, options.ModelPath);
         }
 
-        RunPipeline(model, options.Level);
+        RunPipeline(model, options, log);
         if (model.ChangeCount != changesBefore)
         {
             // The input was valid, so a model that no longer verifies was broken by our own passes: a bug,
@@ -41,15 +43,24 @@ internal static class Compiler
     /// The pipeline of each level, as plain code: a new level gets its branch here and its entry in
     /// <see cref="OptimizationLevel.Supported"/> together. Levels the command line does not offer never get here.
     /// </summary>
-    private static void RunPipeline(Model model, OptimizationLevel level)
+    private static void RunPipeline(Model model, CompileOptions options, TextWriter log)
     {
+        OptimizationLevel level = options.Level;
         if (level == OptimizationLevel.O0)
         {
             // -O 0 runs no passes: its job is a faithful load, verify and re-emit of the model.
             return;
         }
 
-        throw new InvalidOperationException($"{level} is offered on the command line but has no pipeline for {model.Graph}");
+        OptLevel passLevel = level == OptimizationLevel.O1 ? OptLevel.O1
+            : level == OptimizationLevel.O2 ? OptLevel.O2
+            : throw new InvalidOperationException($"{level} is offered on the command line but has no pipeline for {model.Graph}");
+        PassManager pipeline = PassPipelines.Build(passLevel, options.Passes);
+        PassRunReport report = pipeline.Run(model, new PassContext(options.Passes, log));
+        if (options.Passes.TimePasses)
+        {
+            log.Write(report.FormatTimings());
+        }
     }
 
     /// <summary>A model whose operators cannot be brought to <paramref name="opset"/> is unsupported input: exit 2.</summary>

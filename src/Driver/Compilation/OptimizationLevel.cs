@@ -11,8 +11,14 @@ internal sealed record OptimizationLevel(string Name, string Description)
     /// <summary>No passes: load, verify and write the model back out.</summary>
     public static OptimizationLevel O0 { get; } = new("0", "no optimization: load, verify and re-emit the model");
 
+    /// <summary>Cleanup: constant and shape folding, no-op and dead-code removal, duplicate merging, CSE.</summary>
+    public static OptimizationLevel O1 { get; } = new("1", "cleanup: fold constants and shape arithmetic, remove no-ops and dead code, merge duplicates");
+
+    /// <summary>-O1 plus the standard-op fusions (Conv+BN, MatMul+Add, LayerNorm, Gelu, ...) and QDQ hygiene.</summary>
+    public static OptimizationLevel O2 { get; } = new("2", "-O 1 plus fusions into standard ops (Conv+BatchNormalization, MatMul+Add->Gemm, LayerNormalization, Gelu, ...)");
+
     /// <summary>The levels this build supports, in the order --help lists them.</summary>
-    public static IReadOnlyList<OptimizationLevel> Supported { get; } = [O0];
+    public static IReadOnlyList<OptimizationLevel> Supported { get; } = [O0, O1, O2];
 
     /// <summary>The level called <paramref name="name"/>, or null when this build has no such level.</summary>
     public static OptimizationLevel? Find(string name) =>
