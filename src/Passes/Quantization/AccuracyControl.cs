@@ -62,7 +62,7 @@ internal sealed class AccuracyControl(Model prepared, QuantizationOptions option
     /// <summary>Quantized ops with their added noise (dB), most damaging first.</summary>
     private List<LayerSensitivity> Rank(QuantizationPlan plan, CalibrationTable table)
     {
-        Model qdq = Int8Compiler.Build(prepared, plan, table, options with { Format = QuantFormat.Qdq });
+        Model qdq = Int8Compiler.Build(prepared, plan, table, options with { Format = QuantFormat.Qdq, QdqCleanup = false });
         var dqOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Node q in qdq.Graph.Nodes.Where(n => n.OpType == "QuantizeLinear"))
         {

@@ -91,6 +91,10 @@ public static class Int8Compiler
         {
             QOperatorLowering.Run(m);
         }
+        else if (options.QdqCleanup)
+        {
+            QOperatorLowering.RunQdqCleanup(m);
+        }
 
         return m;
     }

@@ -22,6 +22,40 @@ public static class QOperatorLowering
         "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Slice", "Pad", "Gather", "MaxPool", "Resize",
     };
 
+    /// <summary>
+    /// The part of the lowering that QDQ keeps: value-preserving ops (Reshape, MaxPool, ...) between a DQ and a Q
+    /// with equal parameters run on the integers (ORT has integer kernels for them, and ORT would make the same
+    /// rewrite), and a Relu before a Q whose zero point is qmin is dropped. Fewer nodes, same numbers.
+    /// </summary>
+    public static int RunQdqCleanup(Model model)
+    {
+        Graph g = model.Graph;
+        int changed = 0;
+        foreach (Node n in g.Nodes.ToList())
+        {
+            if (n.IsRemoved || !n.IsDefaultDomain)
+            {
+                continue;
+            }
+
+            if (s_sharing.Contains(n.OpType) && LowerSharing(g, n))
+            {
+                changed++;
+            }
+            else if (n.OpType is "Relu" or "Clip" && n.Outputs[0] is { IsGraphOutput: false } a && a.Uses.Count == 1
+                && a.Uses[0].Node is { OpType: "QuantizeLinear" } q && ActivationIsRedundant(n, q) && n.Input(0) is { } x)
+            {
+                g.SetInput(q, 0, x);
+                g.RemoveNode(n);
+                changed++;
+            }
+        }
+
+        RemoveRedundantPairs(g);
+        RemoveDead(g);
+        return changed;
+    }
+
     /// <summary>Lowers every group that matches; returns how many became integer ops.</summary>
     public static int Run(Model model)
     {
@@ -85,7 +119,8 @@ public static class QOperatorLowering
         }
 
         (string op, string domain, Value?[] inputs) = Form(n.OpType, ins, ys, yzp, bias);
-        var attrs = n.Attributes.ToList();
+        // QGemm has no beta (the emitter folded it into the bias, so it is 1 here).
+        var attrs = n.Attributes.Where(a => !(op == "QGemm" && a.Name == "beta")).ToList();
         if (op == "QLinearGlobalAveragePool" || op == "QLinearAveragePool")
         {
             attrs.Add(NodeAttribute.Of("channels_last", 0L));
@@ -148,8 +183,8 @@ public static class QOperatorLowering
 
         if (n.OpType == "Pad" && n.GetString("mode", "constant") == "constant")
         {
-            TensorData zp = dq.Input(2)!.Initializer!;
-            g.SetInput(n, 2, g.AddConstant(n.Outputs[0]!.Name + "_pad_value", new TensorData(zp.ElementType, [], zp.Storage)));
+            TensorData zp = dq.Input(2)?.Initializer ?? TensorData.FromBytes(dq.Input(0)!.ElementType, [], new byte[1]);
+            g.SetInput(n, 2, g.AddConstant("pad_value", new TensorData(zp.ElementType, [], zp.Storage)));
         }
 
         g.SetInput(n, 0, dq.Input(0));
@@ -212,7 +247,19 @@ public static class QOperatorLowering
 
     private static Node? Dq(Value? v) => v?.Producer is { OpType: "DequantizeLinear" } p ? p : null;
 
-    private static Value?[] Triple(Node dq) => [dq.Input(0), dq.Input(1), dq.Input(2)];
+    /// <summary>x, scale and zero point of a DQ; a left-out zero point (0) is made explicit, since QLinear ops need it.</summary>
+    private static Value?[] Triple(Node dq)
+    {
+        Value? zp = dq.Input(2);
+        if (zp is null)
+        {
+            Value x = dq.Input(0)!;
+            TensorData scale = dq.Input(1)!.Initializer!;
+            zp = dq.Graph.AddConstant("z", TensorData.FromBytes(x.ElementType, scale.Dims.AsSpan(), new byte[x.ElementType.ByteCount(scale.ElementCount)]));
+        }
+
+        return [dq.Input(0), dq.Input(1), zp];
+    }
 
     private static bool SameParams(Node dq, Node q) =>
         dq.GetInt("axis", 1) == q.GetInt("axis", 1)

@@ -13,6 +13,8 @@ namespace Onnxc.Passes.Quantization;
 /// </summary>
 public static class QdqEmitter
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Graph, Dictionary<string, (Value, Value?)>> s_paramCache = [];
+
     /// <summary>Activation parameters from calibrated ranges; shared tensors take their source's.</summary>
     public static Dictionary<string, QuantParams> ActivationParams(QuantizationPlan plan, CalibrationTable table, ElementType activations)
     {
@@ -54,7 +56,7 @@ public static class QdqEmitter
                         if (node.Input(i) is { IsConstant: true } c && c.Initializer!.ElementType == ElementType.Float)
                         {
                             (byte[] raw, QuantParams p) = QuantMath.Constant(c.Initializer.ToFloats(), options.Activations);
-                            Value q = g.AddConstant(c.Name + "_quantized", TensorData.FromBytes(options.Activations, c.Initializer.Dims.AsSpan(), raw));
+                            Value q = g.AddConstant("c", TensorData.FromBytes(options.Activations, c.Initializer.Dims.AsSpan(), raw));
                             g.SetInput(node, i, Dequantize(g, q, p, node));
                         }
                     }
@@ -83,9 +85,15 @@ public static class QdqEmitter
     /// <summary>x → Q → DQ, and every reader of x reads the DQ instead.</summary>
     internal static (Node Q, Node Dq) InsertPair(Graph g, Value v, QuantParams p)
     {
-        (Value scale, Value zp) = ParamValues(g, v.Name, p);
-        Node q = g.AddNode("QuantizeLinear", [v, scale, zp], [g.Model.FreshName(v.Name + "_q")], AxisAttr(p), name: g.Model.FreshName(v.Name + "_QuantizeLinear"));
-        Node dq = g.AddNode("DequantizeLinear", [q.Outputs[0], scale, zp], [g.Model.FreshName(v.Name + "_dq")], AxisAttr(p), name: g.Model.FreshName(v.Name + "_DequantizeLinear"));
+        (Value scale, Value? zp) = ParamValues(g, v.Name, p);
+        if (zp is null && p.ElementType == ElementType.Int8)
+        {
+            // QuantizeLinear without a zero point would produce UINT8: give INT8 activations an explicit one.
+            zp = g.AddConstant("z", TensorData.FromSBytes(p.IsPerChannel ? [p.Scales.Length] : [], new sbyte[p.Scales.Length]));
+        }
+
+        Node q = g.AddNode("QuantizeLinear", Trim([v, scale, zp]), [g.Model.FreshName("q")], AxisAttr(p), name: "");
+        Node dq = g.AddNode("DequantizeLinear", Trim([q.Outputs[0], scale, zp]), [g.Model.FreshName("d")], AxisAttr(p), name: "");
         Graph.SetType(q.Outputs[0]!, new TensorType(p.ElementType, v.Shape));
         Graph.SetType(dq.Outputs[0]!, new TensorType(ElementType.Float, v.Shape));
         g.ReplaceAllUsesWith(v, dq.Outputs[0]!);
@@ -96,25 +104,46 @@ public static class QdqEmitter
     /// <summary>A DequantizeLinear of the integer value <paramref name="q"/>, placed before <paramref name="before"/>.</summary>
     internal static Value Dequantize(Graph g, Value q, QuantParams p, Node before)
     {
-        (Value scale, Value zp) = ParamValues(g, q.Name, p);
-        Node dq = g.AddNode("DequantizeLinear", [q, scale, zp], [g.Model.FreshName(q.Name + "_dq")], AxisAttr(p), name: g.Model.FreshName(q.Name + "_DequantizeLinear"), before: before);
+        (Value scale, Value? zp) = ParamValues(g, q.Name, p);
+        Node dq = g.AddNode("DequantizeLinear", Trim([q, scale, zp]), [g.Model.FreshName("d")], AxisAttr(p), name: "", before: before);
         Graph.SetType(dq.Outputs[0]!, new TensorType(ElementType.Float, q.Shape));
         return dq.Outputs[0]!;
     }
 
-    internal static (Value Scale, Value ZeroPoint) ParamValues(Graph g, string hint, QuantParams p)
+    /// <summary>
+    /// Scale and zero-point initializers for <paramref name="p"/>, shared by every Q/DQ with equal parameters (a
+    /// Reshape's output reuses its input's). A zero point of 0 on a signed type is left out (DequantizeLinear's
+    /// default), which keeps small models small; UINT8 zero points stay since they fix Q's output type.
+    /// </summary>
+    internal static (Value Scale, Value? ZeroPoint) ParamValues(Graph g, string hint, QuantParams p)
     {
-        long[] dims = p.IsPerChannel ? [p.Scales.Length] : [];
-        Value scale = g.AddConstant(hint + "_scale", TensorData.FromFloats(dims, p.Scales.AsSpan()));
-        TensorData zpData = p.ElementType switch
+        _ = hint;
+        Dictionary<string, (Value, Value?)> cache = s_paramCache.GetOrCreateValue(g);
+        string key = $"{p.ElementType}|{p.Axis}|{string.Join(",", p.Scales.Select(x => BitConverter.SingleToInt32Bits(x)))}|{string.Join(",", p.ZeroPoints)}";
+        if (cache.TryGetValue(key, out (Value, Value?) hit) && hit.Item1.Graph == g && g.FindValue(hit.Item1.Name) == hit.Item1)
         {
-            ElementType.Int8 => TensorData.FromSBytes(dims, [.. p.ZeroPoints.Select(z => (sbyte)z)]),
-            ElementType.UInt8 => TensorData.FromBytesU8(dims, [.. p.ZeroPoints.Select(z => (byte)z)]),
-            _ => TensorData.FromInt32s(dims, p.ZeroPoints.AsSpan()),
-        };
-        Value zp = g.AddConstant(hint + "_zero_point", zpData);
+            return hit;
+        }
+
+        long[] dims = p.IsPerChannel ? [p.Scales.Length] : [];
+        Value scale = g.AddConstant("s", TensorData.FromFloats(dims, p.Scales.AsSpan()));
+        Value? zp = null;
+        if (p.ElementType == ElementType.UInt8 || p.ZeroPoints.Any(z => z != 0))
+        {
+            TensorData zpData = p.ElementType switch
+            {
+                ElementType.Int8 => TensorData.FromSBytes(dims, [.. p.ZeroPoints.Select(z => (sbyte)z)]),
+                ElementType.UInt8 => TensorData.FromBytesU8(dims, [.. p.ZeroPoints.Select(z => (byte)z)]),
+                _ => TensorData.FromInt32s(dims, p.ZeroPoints.AsSpan()),
+            };
+            zp = g.AddConstant("z", zpData);
+        }
+
+        cache[key] = (scale, zp);
         return (scale, zp);
     }
+
+    private static Value?[] Trim(Value?[] inputs) => inputs[^1] is null ? inputs[..^1] : inputs;
 
     private static NodeAttribute[] AxisAttr(QuantParams p) => p.Axis is int a ? [NodeAttribute.Of("axis", (long)a)] : [];
 
@@ -123,7 +152,7 @@ public static class QdqEmitter
         Value w = node.Input(index)!;
         TensorData wt = w.Initializer!;
         (sbyte[] values, QuantParams wp) = QuantMath.Weight(wt.ToFloats(), wt.Dims, axis, options.ReducedRange);
-        Value wq = g.AddConstant(w.Name + "_quantized", TensorData.FromSBytes(wt.Dims.AsSpan(), values));
+        Value wq = g.AddConstant("w", TensorData.FromSBytes(wt.Dims.AsSpan(), values));
         g.SetInput(node, index, Dequantize(g, wq, wp, node));
 
         if (node.Input(2) is { IsConstant: true } b && b.Initializer!.ElementType == ElementType.Float)
@@ -142,7 +171,7 @@ public static class QdqEmitter
             }
 
             (int[] bq, QuantParams bp) = QuantMath.Bias(bias, xp.Scale, wp);
-            Value bv = g.AddConstant(b.Name + "_quantized", TensorData.FromInt32s([bias.Length], bq));
+            Value bv = g.AddConstant("b", TensorData.FromInt32s([bias.Length], bq));
             g.SetInput(node, 2, Dequantize(g, bv, bp, node));
         }
     }

@@ -18,6 +18,12 @@ public sealed record QuantizationOptions
 
     public QuantFormat Format { get; init; } = QuantFormat.Qdq;
 
+    /// <summary>
+    /// In QDQ output, run value-preserving ops on integers and drop Relus that Q makes redundant (true by default;
+    /// accuracy analysis turns it off to see every tensor's dequantized value).
+    /// </summary>
+    public bool QdqCleanup { get; init; } = true;
+
     /// <summary><c>--exclude</c>: node names or op types kept in float.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
