@@ -35,7 +35,7 @@ public static class ActivationCollector
         var inputNames = new HashSet<string>(model.Graph.Inputs.Where(v => !v.IsInitializer).Select(v => v.Name), StringComparer.Ordinal);
         var histograms = tensors.Distinct().ToDictionary(t => t, _ => new TensorHistogram(bins), StringComparer.Ordinal);
         string[] exposed = [.. histograms.Keys.Where(t => !inputNames.Contains(t))];
-        using OrtRunner runner = OrtRunner.Create(model, exposed);
+        using InferenceRunner runner = InferenceRunner.Create(model, exposed);
         var exposedHistograms = exposed.Select(t => histograms[t]).ToArray();
         int samples = 0;
         foreach (SampleBatch batch in batches)

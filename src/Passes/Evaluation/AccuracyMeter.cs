@@ -9,7 +9,7 @@ namespace Onnxc.Passes.Evaluation;
 /// </summary>
 public static class AccuracyMeter
 {
-    public static AccuracyResult Measure(OrtRunner runner, SampleSet data, IReadOnlyList<int>? indices = null, int batchSize = 32)
+    public static AccuracyResult Measure(InferenceRunner runner, SampleSet data, IReadOnlyList<int>? indices = null, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(data);

@@ -13,12 +13,12 @@ public static class ActivationComparer
     /// <summary>SQNR in dB per pair (reference tensor name, other model's tensor name), in the order given.</summary>
     public static double[] Sqnr(Model reference, Model other, IReadOnlyList<(string Reference, string Other)> pairs, IEnumerable<SampleBatch> batches)
     {
-        using OrtRunner a = OrtRunner.Create(reference, pairs.Select(p => p.Reference));
-        using OrtRunner b = OrtRunner.Create(other, pairs.Select(p => p.Other));
+        using InferenceRunner a = InferenceRunner.Create(reference, pairs.Select(p => p.Reference));
+        using InferenceRunner b = InferenceRunner.Create(other, pairs.Select(p => p.Other));
         return Sqnr(a, b, pairs, batches);
     }
 
-    public static double[] Sqnr(OrtRunner reference, OrtRunner other, IReadOnlyList<(string Reference, string Other)> pairs, IEnumerable<SampleBatch> batches)
+    public static double[] Sqnr(InferenceRunner reference, InferenceRunner other, IReadOnlyList<(string Reference, string Other)> pairs, IEnumerable<SampleBatch> batches)
     {
         var signal = new double[pairs.Count];
         var noise = new double[pairs.Count];

@@ -20,10 +20,10 @@ public static class ModelEvaluator
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        (OrtRunner model, long modelMem) = OpenMeasured(modelPath, options);
+        (InferenceRunner model, long modelMem) = OpenMeasured(modelPath, options);
         using (model)
         {
-            OrtRunner? baseline = null;
+            InferenceRunner? baseline = null;
             long baseMem = 0;
             if (baselinePath is not null)
             {
@@ -70,8 +70,8 @@ public static class ModelEvaluator
         Model model = OnnxImporter.Load(modelPath);
         var modelValues = new HashSet<string>(model.Graph.Nodes.SelectMany(n => n.Outputs).Where(v => v is not null).Select(v => v!.Name), StringComparer.Ordinal);
         string[] names = [.. baseline.Graph.Nodes.SelectMany(n => n.Outputs).Where(v => v is not null && modelValues.Contains(v.Name)).Select(v => v!.Name).Distinct()];
-        using OrtRunner a = OrtRunner.Create(baseline, names);
-        using OrtRunner b = OrtRunner.Create(model, names);
+        using InferenceRunner a = InferenceRunner.Create(baseline, names);
+        using InferenceRunner b = InferenceRunner.Create(model, names);
         var floatNames = names.Where(n => a.OutputMetadata.TryGetValue(n, out var ma) && b.OutputMetadata.TryGetValue(n, out var mb)
             && ma.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float && mb.ElementDataType == ma.ElementDataType).ToArray();
         int batch = data.FixedBatchSize ?? Math.Min(8, options.CompareSamples);
@@ -79,18 +79,18 @@ public static class ModelEvaluator
         return [.. floatNames.Select((n, i) => new LayerSqnr(n, sqnr[i]))];
     }
 
-    private static (OrtRunner Runner, long Memory) OpenMeasured(string path, EvalOptions options)
+    private static (InferenceRunner Runner, long Memory) OpenMeasured(string path, EvalOptions options)
     {
         using Process self = Process.GetCurrentProcess();
         GC.Collect();
         self.Refresh();
         long before = self.WorkingSet64;
-        OrtRunner runner = OrtRunner.Open(path, options.Threads);
+        InferenceRunner runner = InferenceRunner.Open(path, options.Threads);
         self.Refresh();
         return (runner, Math.Max(0, self.WorkingSet64 - before));
     }
 
-    private static (LatencyStats Model, LatencyStats? Baseline) Time(OrtRunner model, OrtRunner? baseline, SampleSet data, int batch, EvalOptions options)
+    private static (LatencyStats Model, LatencyStats? Baseline) Time(InferenceRunner model, InferenceRunner? baseline, SampleSet data, int batch, EvalOptions options)
     {
         SampleBatch input = data.Batches(batch, Enumerable.Range(0, Math.Min(batch, data.Count)).ToArray()).First();
         for (int i = 0; i < options.WarmupRuns; i++)
@@ -126,7 +126,7 @@ public static class ModelEvaluator
         return (LatencyStats.From(input.Count, tm), baseline is null ? null : LatencyStats.From(input.Count, tb));
     }
 
-    private static double TimeOne(OrtRunner runner, SampleBatch input)
+    private static double TimeOne(InferenceRunner runner, SampleBatch input)
     {
         long t0 = Stopwatch.GetTimestamp();
         runner.Run(input);

@@ -56,7 +56,7 @@ internal sealed class AccuracyControl(Model prepared, QuantizationOptions option
 
     private double Top1(Model model, int[]? indices)
     {
-        using OrtRunner runner = OrtRunner.Create(model);
+        using InferenceRunner runner = InferenceRunner.Create(model);
         return AccuracyMeter.Measure(runner, eval, indices).Top1;
     }
 

@@ -16,12 +16,12 @@ public static class SelfVerifier
 {
     public static VerificationResult Verify(Model reference, Model quantized, IEnumerable<SampleBatch> batches)
     {
-        using OrtRunner a = OrtRunner.Create(reference);
-        using OrtRunner b = OrtRunner.Create(quantized);
+        using InferenceRunner a = InferenceRunner.Create(reference);
+        using InferenceRunner b = InferenceRunner.Create(quantized);
         return Verify(a, b, batches);
     }
 
-    public static VerificationResult Verify(OrtRunner reference, OrtRunner quantized, IEnumerable<SampleBatch> batches)
+    public static VerificationResult Verify(InferenceRunner reference, InferenceRunner quantized, IEnumerable<SampleBatch> batches)
     {
         double dot = 0, na = 0, nb = 0, maxErr = 0;
         int samples = 0, agree = 0, classified = 0;

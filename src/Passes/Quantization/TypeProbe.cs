@@ -16,7 +16,7 @@ public static class TypeProbe
     {
         Graph g = model.Graph;
         string[] names = [.. g.Nodes.SelectMany(n => n.Outputs).Where(v => v is not null).Select(v => v!.Name)];
-        using OrtRunner runner = OrtRunner.Create(model, names);
+        using InferenceRunner runner = InferenceRunner.Create(model, names);
         foreach ((string name, NodeMetadata meta) in runner.OutputMetadata)
         {
             if (!meta.IsTensor || g.FindValue(name) is not { } value)

@@ -48,7 +48,7 @@ public sealed class ModelEvaluatorTests
         using var tmp = new TempDir();
         Model model = TinyModels.ConvNet();
         SampleSet data = TinyModels.Samples(tmp.Path, model, [3, 8, 8], 4, seed: 51);
-        using OrtRunner runner = OrtRunner.Create(model);
+        using InferenceRunner runner = InferenceRunner.Create(model);
         Assert.Throws<SampleDataException>(() => AccuracyMeter.Measure(runner, data));
     }
 }

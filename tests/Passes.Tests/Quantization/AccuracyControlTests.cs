@@ -30,7 +30,7 @@ public sealed class AccuracyControlTests(Xunit.Abstractions.ITestOutputHelper ou
         SampleSet unlabeled = TinyModels.Samples(evalDir, model, [3, 8, 8], 200, seed: 41);
 
         // Labels are the float model's own answers, so float top-1 is 100%.
-        using (OrtRunner f = OrtRunner.Create(model))
+        using (InferenceRunner f = InferenceRunner.Create(model))
         {
             var labels = new List<long>();
             foreach (SampleBatch b in unlabeled.Batches(50, 200))

@@ -42,8 +42,8 @@ public sealed class DynamicQuantizerTests
         Assert.Contains(r.Summary.Nodes, d => d.OpType == "Relu" && !d.Quantized);
         Assert.True(r.Summary.Verification!.Passed, r.Summary.Verification.Message);
 
-        using OrtRunner f = OrtRunner.Create(model);
-        using OrtRunner q = OrtRunner.Create(r.Model);
+        using InferenceRunner f = InferenceRunner.Create(model);
+        using InferenceRunner q = InferenceRunner.Create(r.Model);
         VerificationResult v = SelfVerifier.Verify(f, q, data.Batches(8, 32));
         Assert.True(v.Cosine > 0.999, v.Message);
         Assert.Equal("int8-dynamic", r.Summary.Mode);

@@ -20,8 +20,8 @@ public sealed class EmissionTests
 
     private static double Cosine(Model a, Model b, SampleSet data)
     {
-        using OrtRunner x = OrtRunner.Create(a);
-        using OrtRunner y = OrtRunner.Create(b);
+        using InferenceRunner x = InferenceRunner.Create(a);
+        using InferenceRunner y = InferenceRunner.Create(b);
         VerificationResult v = SelfVerifier.Verify(x, y, data.Batches(8, data.Count));
         return v.Cosine;
     }

@@ -115,7 +115,7 @@ public sealed class NoVnniEncodingTests
     {
         using var tmp = new TempDir();
         (QuantizationResult r, IntLayer l) = Quantize(tmp, QuantTarget.Cpu);
-        using OrtRunner ort = OrtRunner.Create(r.Model);
+        using InferenceRunner ort = InferenceRunner.Create(r.Model);
         foreach (float[] x in Inputs())
         {
             float[] y = ort.Run([new InputTensor("x", [1, K], x)])[0].Data;

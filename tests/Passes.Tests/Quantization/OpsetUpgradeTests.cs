@@ -29,7 +29,7 @@ public sealed class OpsetUpgradeTests
         var batch = new List<InputTensor> { new("x", [2, 3, 2], input) };
         Model model = OldModel();
         float[] before;
-        using (OrtRunner r = OrtRunner.Create(model))
+        using (InferenceRunner r = InferenceRunner.Create(model))
         {
             before = r.Run(batch)[0].Data;
         }
@@ -38,7 +38,7 @@ public sealed class OpsetUpgradeTests
         Assert.Equal(13, model.OpsetVersion());
         Assert.DoesNotContain(model.Graph.Nodes, n => n.OpType == "Dropout");
         Assert.Null(model.Graph.Nodes.Single(n => n.OpType == "Clip").Attribute("min"));
-        using OrtRunner after = OrtRunner.Create(model);
+        using InferenceRunner after = InferenceRunner.Create(model);
         float[] y = after.Run(batch)[0].Data;
         for (int i = 0; i < y.Length; i++)
         {

@@ -83,7 +83,7 @@ public sealed class SharedModelQuantizationTests(ITestOutputHelper output)
 
         int[] picked = SubsetPicker.EvenlySpread(data.Count, evalSamples);
         double fp32Top1 = ReferenceTop1(reference, data, picked);
-        using OrtRunner q = OrtRunner.Open(int8Path);
+        using InferenceRunner q = InferenceRunner.Open(int8Path);
         AccuracyResult aq = AccuracyMeter.Measure(q, data, picked);
         output.WriteLine($"{modelFile} {format}: fp32 {fp32Top1:F2}% int8 {aq.Top1:F2}% on {aq.Samples}; size {result.Summary.SizeRatio:F3}x");
         Assert.True(result.Summary.Verification!.Passed);

@@ -13,11 +13,11 @@ namespace Onnxc.Passes.Evaluation;
 /// kernels). Extra intermediate tensors can be exposed as outputs: they are added to a copy of the model, never
 /// to the caller's IR.
 /// </summary>
-public sealed class OrtRunner : IDisposable
+public sealed class InferenceRunner : IDisposable
 {
     private readonly InferenceSession _session;
 
-    private OrtRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs)
+    private InferenceRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs)
     {
         using var options = new SessionOptions
         {
@@ -46,7 +46,7 @@ public sealed class OrtRunner : IDisposable
     public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
 
     /// <summary>A session for <paramref name="model"/>; <paramref name="extraOutputs"/> become outputs of a copy.</summary>
-    public static OrtRunner Create(Model model, IEnumerable<string>? extraOutputs = null, int threads = 0)
+    public static InferenceRunner Create(Model model, IEnumerable<string>? extraOutputs = null, int threads = 0)
     {
         ModelProto proto = OnnxExporter.ToProto(model);
         var existing = new HashSet<string>(proto.Graph.Output.Select(o => o.Name), StringComparer.Ordinal);
@@ -61,11 +61,11 @@ public sealed class OrtRunner : IDisposable
             }
         }
 
-        return new OrtRunner(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads, extraOutputs is null ? [] : outputs);
+        return new InferenceRunner(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads, extraOutputs is null ? [] : outputs);
     }
 
     /// <summary>A session for an ONNX file as it is on disk.</summary>
-    public static OrtRunner Open(string path, int threads = 0) => new(File.ReadAllBytes(path), threads, []);
+    public static InferenceRunner Open(string path, int threads = 0) => new(File.ReadAllBytes(path), threads, []);
 
     /// <summary>ORT's element types of the outputs, keyed by name (what a type probe asks for).</summary>
     public Dictionary<string, TensorElementType> OutputElementTypes() =>
