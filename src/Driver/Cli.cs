@@ -52,6 +52,7 @@ public static class Cli
             + "writes standard ONNX to OUT. 'onnxc inspect MODEL' describes a model.");
         new CompileCommand().AddTo(root);
         root.Add(new InspectCommand().Create());
+        root.Add(new EvalCommand().Create());
         HelpWriter.Apply(root);
         VersionWriter.Apply(root);
         return root;

@@ -19,6 +19,18 @@ internal sealed class ErrorReporter(TextWriter stderr, bool showStackTraces)
                 WriteLine("onnxc: error: " + invalid.Message);
                 WriteTrace(invalid);
                 return ExitCodes.InvalidInput;
+            case Passes.Data.SampleDataException data:
+                WriteLine("onnxc: error: " + data.Message);
+                WriteTrace(data);
+                return ExitCodes.InvalidInput;
+            case Passes.Quantization.QuantizationException quantization:
+                WriteLine("onnxc: error: the INT8 model failed self-verification, nothing was written: " + quantization.Message);
+                WriteTrace(quantization);
+                return ExitCodes.VerificationFailed;
+            case NotSupportedException unsupported:
+                WriteLine("onnxc: error: unsupported: " + unsupported.Message);
+                WriteTrace(unsupported);
+                return ExitCodes.InvalidInput;
             case FileAccessException access:
                 WriteLine("onnxc: error: " + access.Message);
                 WriteTrace(access);

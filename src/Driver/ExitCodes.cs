@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A bug in onnxc: an exception nobody expected.</summary>
     public const int InternalError = 3;
+
+    /// <summary>The compiled INT8 model disagrees grossly with the float model in ONNX Runtime; nothing was written.</summary>
+    public const int VerificationFailed = 4;
 }

@@ -85,8 +85,11 @@ internal sealed class CompileCommand
         Action = new ListAction(() => string.Concat(Kernels.Targets.TargetRegistry.All.Select(t => t.Describe() + Environment.NewLine))),
     };
 
+    private readonly Int8Options _int8 = new();
+
     public void AddTo(RootCommand root)
     {
+        _int8.AddTo(root);
         root.Add(_model);
         root.Add(_output);
         root.Add(_level);
@@ -119,6 +122,7 @@ internal sealed class CompileCommand
             Level = OptimizationLevel.Find(parse.GetRequiredValue(_level))!,
             TargetOpset = parse.GetValue(_opset),
             ExternalData = parse.GetValue(_externalData),
+            Int8 = _int8.Read(parse),
             Passes = new Passes.PassOptions
             {
                 DisabledPasses = [.. parse.GetValue(_disablePass) ?? []],
@@ -129,7 +133,7 @@ internal sealed class CompileCommand
             },
         };
 
-        Compiler.Compile(options, parse.InvocationConfiguration.Error);
+        Compiler.Compile(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         return ExitCodes.Ok;
     }
 

@@ -19,6 +19,9 @@ internal sealed record CompileOptions
     /// <summary>Write every tensor's data to OUT.data beside OUT, not only when the model would pass 2 GiB.</summary>
     public bool ExternalData { get; init; }
 
+    /// <summary>The INT8 flags; used by -O int8 and int8-dynamic.</summary>
+    public Int8Settings? Int8 { get; init; }
+
     /// <summary>How the pass pipeline runs: disabled passes, IR printing, verify-each, timing, rewrite debugging.</summary>
     public Passes.PassOptions Passes { get; init; } = Onnxc.Passes.PassOptions.Default;
 }

@@ -10,7 +10,7 @@ namespace Onnxc.Driver.Compilation;
 internal static class Compiler
 {
     /// <param name="log">Where pass diagnostics go (--time-passes, --print-ir-after, --debug-rewrites): stderr.</param>
-    public static void Compile(CompileOptions options, TextWriter log)
+    public static void Compile(CompileOptions options, TextWriter stdout, TextWriter log)
     {
         Model model = ModelInput.LoadVerified(options.ModelPath);
 
@@ -22,6 +22,12 @@ internal static class Compiler
         }
 
         RunPipeline(model, options, log);
+        if (options.Level.IsInt8)
+        {
+            // Quantization calibrates the graph as it will run: after the float cleanup and fusions.
+            model = Int8Compilation.Run(model, options, stdout, log);
+        }
+
         if (model.ChangeCount != changesBefore)
         {
             // The input was valid, so a model that no longer verifies was broken by our own passes: a bug,
@@ -53,7 +59,7 @@ internal static class Compiler
         }
 
         OptLevel passLevel = level == OptimizationLevel.O1 ? OptLevel.O1
-            : level == OptimizationLevel.O2 ? OptLevel.O2
+            : level == OptimizationLevel.O2 || level.IsInt8 ? OptLevel.O2
             : throw new InvalidOperationException($"{level} is offered on the command line but has no pipeline for {model.Graph}");
         PassManager pipeline = PassPipelines.Build(passLevel, options.Passes);
         PassRunReport report = pipeline.Run(model, new PassContext(options.Passes, log));

@@ -17,8 +17,16 @@ internal sealed record OptimizationLevel(string Name, string Description)
     /// <summary>-O1 plus the standard-op fusions (Conv+BN, MatMul+Add, LayerNorm, Gelu, ...) and QDQ hygiene.</summary>
     public static OptimizationLevel O2 { get; } = new("2", "-O 1 plus fusions into standard ops (Conv+BatchNormalization, MatMul+Add->Gemm, LayerNormalization, Gelu, ...)");
 
+    /// <summary>-O 2, then static INT8: calibrate on --calibration data, quantize, verify against the float model.</summary>
+    public static OptimizationLevel Int8 { get; } = new("int8", "-O 2, then calibrated INT8 quantization (needs --calibration)");
+
+    /// <summary>-O 2, then dynamic INT8: int8 weights, activations quantized at run time; no data needed.</summary>
+    public static OptimizationLevel Int8Dynamic { get; } = new("int8-dynamic", "-O 2, then INT8 weights with activations quantized at run time (MatMul/Gemm)");
+
     /// <summary>The levels this build supports, in the order --help lists them.</summary>
-    public static IReadOnlyList<OptimizationLevel> Supported { get; } = [O0, O1, O2];
+    public static IReadOnlyList<OptimizationLevel> Supported { get; } = [O0, O1, O2, Int8, Int8Dynamic];
+
+    public bool IsInt8 => this == Int8 || this == Int8Dynamic;
 
     /// <summary>The level called <paramref name="name"/>, or null when this build has no such level.</summary>
     public static OptimizationLevel? Find(string name) =>

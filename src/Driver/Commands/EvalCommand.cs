@@ -1,0 +1,91 @@
+// onnxc eval MODEL --data PATH: accuracy, latency, size and memory, optionally side by side with a baseline.
+using System.CommandLine;
+using Onnxc.Driver.Compilation;
+using Onnxc.GraphIR;
+using Onnxc.Passes.Data;
+using Onnxc.Passes.Evaluation;
+
+namespace Onnxc.Driver.Commands;
+
+/// <summary>
+/// Measures a model on labelled data in ONNX Runtime: top-1/top-5, latency p50/p90 at batch 1 and at --batch after
+/// warm-up, throughput, file size and peak memory. With --baseline both models run in the same process, interleaved,
+/// and the ratios (size, speedup, accuracy drop, top-1 agreement) are printed; --compare adds per-layer SQNR.
+/// </summary>
+internal sealed class EvalCommand
+{
+    private readonly Argument<string> _model = new("MODEL") { Description = "The ONNX model to measure.", Arity = ArgumentArity.ExactlyOne };
+
+    private readonly Option<string> _data = new("--data")
+    {
+        Description = "Labelled samples: a .npy file with labels.npy beside it, an image folder with labels.txt, or ONNX test-data folders.",
+        HelpName = "DATA",
+        Required = true,
+    };
+
+    private readonly Option<string> _preprocess = new("--preprocess")
+    {
+        Description = "How samples become model input (see onnxc --help).",
+        HelpName = "SPEC",
+    };
+
+    private readonly Option<string> _baseline = new("--baseline")
+    {
+        Description = "A reference model (e.g. the FP32 original) run in the same process, interleaved, for ratios.",
+        HelpName = "MODEL",
+    };
+
+    private readonly Option<int?> _limit = new("--limit") { Description = "Use at most N samples, evenly spread.", HelpName = "N" };
+
+    private readonly Option<int> _batch = new("--batch") { Description = "Batch size for the throughput measurement (default 32).", HelpName = "B", DefaultValueFactory = _ => 32 };
+
+    private readonly Option<bool> _json = new("--json") { Description = "Print JSON instead of text." };
+
+    private readonly Option<bool> _compare = new("--compare") { Description = "Per-layer SQNR between the baseline's and the model's activations (needs --baseline)." };
+
+    public Command Create()
+    {
+        var command = new Command("eval", "Measure a model's accuracy, latency, size and memory on labelled data in ONNX Runtime.")
+        {
+            _model, _data, _preprocess, _baseline, _limit, _batch, _json, _compare,
+        };
+        _model.Validators.Add(ModelArgument.RejectUnknownOption);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(_batch) <= 0 || r.GetValue(_limit) is <= 0)
+            {
+                r.AddError("--batch and --limit must be positive");
+            }
+
+            if (r.GetValue(_compare) && r.GetValue(_baseline) is null)
+            {
+                r.AddError("--compare needs --baseline");
+            }
+        });
+        command.SetAction(Execute);
+        return command;
+    }
+
+    private int Execute(ParseResult parse)
+    {
+        string path = parse.GetRequiredValue(_model);
+        Model model = ModelInput.LoadVerified(path);
+        string? baseline = parse.GetValue(_baseline);
+        if (baseline is not null)
+        {
+            ModelInput.LoadVerified(baseline);
+        }
+
+        SampleSet data = SampleData.Open(parse.GetRequiredValue(_data), model, parse.GetValue(_preprocess));
+        var options = new EvalOptions
+        {
+            BatchSize = parse.GetValue(_batch),
+            Samples = parse.GetValue(_limit),
+            CompareLayers = parse.GetValue(_compare),
+        };
+        EvalReport report = ModelEvaluator.Evaluate(path, data, options, baseline);
+        TextWriter stdout = parse.InvocationConfiguration.Output;
+        stdout.Write(parse.GetValue(_json) ? report.ToJson() + Environment.NewLine : report.ToText());
+        return ExitCodes.Ok;
+    }
+}

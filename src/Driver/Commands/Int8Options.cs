@@ -1,0 +1,147 @@
+// The compile command's INT8 options: calibration data, scheme, format, target, accuracy control, report.
+using System.CommandLine;
+using Onnxc.Driver.Compilation;
+
+namespace Onnxc.Driver.Commands;
+
+/// <summary>Declares the -O int8 / int8-dynamic options on the root command and reads them into <see cref="Int8Settings"/>.</summary>
+internal sealed class Int8Options
+{
+    private readonly Option<string> _calibration = new("--calibration")
+    {
+        Description = "Calibration samples for -O int8: a .npy file (uint8/float32 images or arrays), a folder of JPEG/PNG images (optional labels.txt), or ONNX test-data folders.",
+        HelpName = "DATA",
+    };
+
+    private readonly Option<string> _preprocess = new("--preprocess")
+    {
+        Description = "How samples become model input: \"scale=S;mean=a,b,c;std=a,b,c;channels=rgb|bgr;resize=N;crop=H\", each part optional.",
+        HelpName = "SPEC",
+    };
+
+    private readonly Option<int?> _samples = new("--calibration-samples")
+    {
+        Description = "How many calibration samples to use, evenly spread over the data (default 256).",
+        HelpName = "N",
+    };
+
+    private readonly Option<string> _calibrate = new("--calibrate")
+    {
+        Description = "Range observer: minmax, percentile[:P], entropy or mse (default percentile:99.999, measured best on the shared models).",
+        HelpName = "METHOD",
+    };
+
+    private readonly Option<string> _activations = new("--activations")
+    {
+        Description = "Activation type: u8 (default) or s8.",
+        HelpName = "u8|s8",
+        DefaultValueFactory = _ => "u8",
+    };
+
+    private readonly Option<bool> _perTensor = new("--per-tensor")
+    {
+        Description = "One weight scale per tensor instead of per output channel.",
+    };
+
+    private readonly Option<string> _format = new("--format")
+    {
+        Description = "Output form: qdq (QuantizeLinear/DequantizeLinear around float ops, default) or qoperator (QLinearConv, QLinearMatMul, com.microsoft QLinear*).",
+        HelpName = "qdq|qoperator",
+        DefaultValueFactory = _ => "qdq",
+    };
+
+    private readonly Option<string> _target = new("--target")
+    {
+        Description = "What the model will run on: cpu (default; 7-bit weights, correct in ONNX Runtime on AVX2 CPUs without VNNI), cpu-vnni (full 8-bit weights), rtx2050.",
+        HelpName = "TARGET",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    private readonly Option<string[]> _exclude = new("--exclude")
+    {
+        Description = "Keep these nodes (by name) or op types in float (repeatable).",
+        HelpName = "NAME|OPTYPE",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private readonly Option<double?> _maxDrop = new("--max-accuracy-drop")
+    {
+        Description = "Keep the most sensitive layers in float until the measured top-1 drop on --eval-data is at most X points.",
+        HelpName = "X",
+    };
+
+    private readonly Option<string> _evalData = new("--eval-data")
+    {
+        Description = "Labelled samples for --max-accuracy-drop (same forms as --calibration).",
+        HelpName = "DATA",
+    };
+
+    private readonly Option<bool> _noVerify = new("--no-verify")
+    {
+        Description = "Skip running the INT8 model against the float model in ONNX Runtime after compiling.",
+    };
+
+    private readonly Option<string> _report = new("--report")
+    {
+        Description = "Write the full compile summary as JSON to this file.",
+        HelpName = "FILE",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Add(_calibration);
+        command.Add(_preprocess);
+        command.Add(_samples);
+        command.Add(_calibrate);
+        command.Add(_activations);
+        command.Add(_perTensor);
+        command.Add(_format);
+        command.Add(_target);
+        command.Add(_exclude);
+        command.Add(_maxDrop);
+        command.Add(_evalData);
+        command.Add(_noVerify);
+        command.Add(_report);
+        command.Validators.Add(result =>
+        {
+            if (Int8Compilation.Validate(Read(result)) is { } error)
+            {
+                result.AddError(error);
+            }
+
+            if (result.GetValue(_samples) is <= 0)
+            {
+                result.AddError("--calibration-samples must be a positive number");
+            }
+
+            if (result.GetValue(_maxDrop) is double d && (d < 0 || !double.IsFinite(d)))
+            {
+                result.AddError("--max-accuracy-drop must be a non-negative number of points");
+            }
+
+            if (result.GetValue(_maxDrop) is not null && result.GetValue(_evalData) is null)
+            {
+                result.AddError("--max-accuracy-drop needs --eval-data (labelled samples)");
+            }
+        });
+    }
+
+    public Int8Settings Read(ParseResult parse) => Read(parse.RootCommandResult);
+
+    private Int8Settings Read(System.CommandLine.Parsing.CommandResult r) => new()
+    {
+        CalibrationPath = r.GetValue(_calibration),
+        Preprocess = r.GetValue(_preprocess),
+        CalibrationSamples = r.GetValue(_samples),
+        Calibrate = r.GetValue(_calibrate),
+        Activations = r.GetValue(_activations) ?? "u8",
+        PerTensorWeights = r.GetValue(_perTensor),
+        Format = r.GetValue(_format) ?? "qdq",
+        Target = r.GetValue(_target) ?? "cpu",
+        Exclude = r.GetValue(_exclude) ?? [],
+        MaxAccuracyDrop = r.GetValue(_maxDrop),
+        EvalDataPath = r.GetValue(_evalData),
+        NoVerify = r.GetValue(_noVerify),
+        ReportPath = r.GetValue(_report),
+    };
+}

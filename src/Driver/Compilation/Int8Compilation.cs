@@ -1,0 +1,94 @@
+// -O int8 and -O int8-dynamic: quantize the optimized float model and report what was done.
+using Onnxc.GraphIR;
+using Onnxc.Passes.Calibration;
+using Onnxc.Passes.Data;
+using Onnxc.Passes.Quantization;
+
+namespace Onnxc.Driver.Compilation;
+
+internal static class Int8Compilation
+{
+    /// <summary>
+    /// The quantized model. Static INT8 calibrates on <see cref="Int8Settings.CalibrationPath"/>; dynamic INT8 needs no
+    /// data. The compile summary goes to <paramref name="stdout"/> (and to --report as JSON); progress to <paramref name="log"/>.
+    /// </summary>
+    public static Model Run(Model model, CompileOptions options, TextWriter stdout, TextWriter log)
+    {
+        Int8Settings s = options.Int8 ?? new Int8Settings();
+        QuantizationOptions q = ToOptions(s);
+        QuantizationResult result;
+        if (options.Level == OptimizationLevel.Int8Dynamic)
+        {
+            SampleSet? verify = s.CalibrationPath is null ? null : SampleData.Open(s.CalibrationPath, model, s.Preprocess);
+            result = DynamicQuantizer.Compile(model, q, verify);
+        }
+        else
+        {
+            if (s.CalibrationPath is null)
+            {
+                throw new InvalidModelException("-O int8 needs --calibration DATA (a .npy file, an image folder or ONNX test-data folders)", options.ModelPath);
+            }
+
+            SampleSet calibration = SampleData.Open(s.CalibrationPath, model, s.Preprocess);
+            SampleSet? eval = s.EvalDataPath is null ? null : SampleData.Open(s.EvalDataPath, model, s.Preprocess);
+            result = Int8Compiler.Compile(model, q, calibration, null, eval, line => log.WriteLine("onnxc: " + line));
+        }
+
+        stdout.Write(result.Summary.ToText());
+        if (s.ReportPath is not null)
+        {
+            WriteReport(result.Summary, s.ReportPath);
+        }
+
+        return result.Model;
+    }
+
+    /// <summary>Checks the flags before any model is read, so a typo is a usage error (exit 1).</summary>
+    public static string? Validate(Int8Settings s)
+    {
+        try
+        {
+            ToOptions(s);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static QuantizationOptions ToOptions(Int8Settings s)
+    {
+        var calibration = new CalibrationOptions();
+        if (s.Calibrate is not null)
+        {
+            calibration = calibration.WithMethod(s.Calibrate);
+        }
+
+        if (s.CalibrationSamples is int n)
+        {
+            calibration = calibration with { SampleCount = n };
+        }
+
+        return new QuantizationOptions
+        {
+            // The GPU target's file must still give right answers in ONNX Runtime on any CPU, so it takes the
+            // encoding that is safe without VNNI; only --target cpu-vnni asks for full 8-bit weights.
+            Target = QuantTarget.Parse(s.Target == "rtx2050" ? "cpu" : s.Target),
+            Activations = QuantizationOptions.ParseActivations(s.Activations),
+            Weights = s.PerTensorWeights ? WeightGranularity.PerTensor : WeightGranularity.PerChannel,
+            Format = QuantizationOptions.ParseFormat(s.Format),
+            Exclude = s.Exclude,
+            Calibration = calibration,
+            Verify = s.NoVerify ? VerifyMode.Skip : VerifyMode.Verify,
+            MaxAccuracyDrop = s.MaxAccuracyDrop,
+        };
+    }
+
+    private static void WriteReport(CompileSummary summary, string path)
+    {
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, summary.ToJson());
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,17 @@
+// Opens --calibration / --data / --eval-data sample sets for a model's inputs, with --preprocess.
+using Onnxc.GraphIR;
+using Onnxc.Passes.Data;
+
+namespace Onnxc.Driver.Compilation;
+
+internal static class SampleData
+{
+    /// <summary>The model's fed inputs (initializers excluded) as the data reader describes them; symbolic dims are -1.</summary>
+    public static IReadOnlyList<ModelInputSpec> InputsOf(Model model) =>
+        [.. model.Graph.Inputs.Where(v => !v.IsInitializer).Select(v => ModelInputSpec.Float32(
+            v.Name, [.. (v.Shape?.Dims ?? []).Select(d => d.Value ?? -1)]))];
+
+    /// <summary>Opens <paramref name="path"/> for <paramref name="model"/>; bad data is a one-line error naming the file (exit 2).</summary>
+    public static SampleSet Open(string path, Model model, string? preprocess) =>
+        SampleSet.Open(path, InputsOf(model), PreprocessOptions.Parse(preprocess));
+}

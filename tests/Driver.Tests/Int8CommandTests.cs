@@ -1,0 +1,90 @@
+// -O int8 / int8-dynamic and onnxc eval on the default model, end to end through the command line.
+using Onnxc.TestSupport;
+
+namespace Onnxc.Driver.Tests;
+
+public sealed class Int8CommandTests
+{
+    private const string Scale = "scale=0.00392156862745098";
+
+    private static string Models(params string[] parts) => Path.Combine([SharedData.RepoRoot, "models", .. parts]);
+
+    [Fact]
+    public void Int8_compile_of_the_default_model_is_smaller_verified_and_as_accurate()
+    {
+        using var dir = new TempDir();
+        string output = dir.File("int8.onnx");
+        CliResult compile = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"),
+            "--preprocess", Scale, "-o", output, "--report", dir.File("report.json"));
+        Assert.True(compile.ExitCode == ExitCodes.Ok, compile.ToString());
+        Assert.Contains("verification:", compile.Stdout);
+        Assert.True(new FileInfo(output).Length <= 0.30 * new FileInfo(Models("shapes-cnn.onnx")).Length);
+        Assert.Contains("\"quantized_ops\"", File.ReadAllText(dir.File("report.json")));
+
+        CliResult eval = CliRunner.Run("eval", output, "--data", Models("shapes-test", "images.npy"), "--preprocess", Scale,
+            "--baseline", Models("shapes-cnn.onnx"), "--batch", "8", "--json");
+        Assert.True(eval.ExitCode == ExitCodes.Ok, eval.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(eval.Stdout);
+        string text = json.RootElement.ToString();
+        Assert.Contains("top1", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("qoperator")]
+    [InlineData("qdq")]
+    public void Both_formats_run_and_pass_self_verification(string format)
+    {
+        using var dir = new TempDir();
+        CliResult result = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"),
+            "--preprocess", Scale, "--format", format, "--calibration-samples", "64", "-o", dir.File("q.onnx"));
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.Contains("top-1 agreement", result.Stdout);
+    }
+
+    [Fact]
+    public void Int8_without_calibration_data_is_refused_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        CliResult result = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "-o", dir.File("q.onnx"));
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("needs --calibration", result.Stderr);
+        Assert.False(File.Exists(dir.File("q.onnx")));
+    }
+
+    [Theory]
+    [InlineData("--calibrate", "fancy", "unknown calibration method 'fancy'")]
+    [InlineData("--activations", "u4", "--activations must be u8 or s8")]
+    [InlineData("--format", "weird", "weird")]
+    [InlineData("--target", "tpu", "unknown target 'tpu'")]
+    [InlineData("--calibration-samples", "0", "--calibration-samples must be a positive number")]
+    public void Bad_int8_flags_are_usage_errors(string option, string value, string expected)
+    {
+        using var dir = new TempDir();
+        CliResult result = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"), option, value, "-o", dir.File("q.onnx"));
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.False(File.Exists(dir.File("q.onnx")));
+    }
+
+    [Fact]
+    public void Bad_calibration_data_is_one_line_naming_the_file()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("bad.npy"), "not numpy");
+        CliResult result = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", dir.File("bad.npy"), "-o", dir.File("q.onnx"));
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.StartsWith("onnxc: error: ", result.Stderr);
+        Assert.Contains("bad.npy", result.Stderr);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(dir.File("q.onnx")));
+    }
+
+    [Fact]
+    public void Dynamic_int8_needs_no_data()
+    {
+        using var dir = new TempDir();
+        CliResult result = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8-dynamic", "-o", dir.File("d.onnx"));
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        Assert.True(File.Exists(dir.File("d.onnx")));
+    }
+}
