@@ -27,10 +27,6 @@ internal sealed class ErrorReporter(TextWriter stderr, bool showStackTraces)
                 WriteLine("onnxc: error: the INT8 model failed self-verification, nothing was written: " + quantization.Message);
                 WriteTrace(quantization);
                 return ExitCodes.VerificationFailed;
-            case NotSupportedException unsupported:
-                WriteLine("onnxc: error: unsupported: " + unsupported.Message);
-                WriteTrace(unsupported);
-                return ExitCodes.InvalidInput;
             case FileAccessException access:
                 WriteLine("onnxc: error: " + access.Message);
                 WriteTrace(access);

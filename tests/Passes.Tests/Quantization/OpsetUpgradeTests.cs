@@ -55,9 +55,9 @@ public sealed class OpsetUpgradeTests
         var m = new Model();
         m.SetOpset("", 8);
         Value x = m.Graph.AddInput("x", new TensorType(ElementType.Float, new TensorShape(1, 4)));
-        Node n = m.Graph.AddNode("Upsample", [x], ["y"], name: "up");
+        Node n = m.Graph.AddNode("Scan", [x], ["y"], name: "scan8");
         m.Graph.AddOutput(n.Outputs[0]!);
-        NotSupportedException e = Assert.Throws<NotSupportedException>(() => OpsetUpgrade.Run(m));
-        Assert.Contains("Upsample", e.Message, StringComparison.Ordinal);
+        InvalidModelException e = Assert.Throws<InvalidModelException>(() => OpsetUpgrade.Run(m));
+        Assert.Contains("'scan8' (Scan)", e.Message, StringComparison.Ordinal);
     }
 }
