@@ -31,7 +31,8 @@ internal static class Int8Compilation
 
             SampleSet calibration = SampleData.Open(s.CalibrationPath, model, s.Preprocess);
             SampleSet? eval = s.EvalDataPath is null ? null : SampleData.Open(s.EvalDataPath, model, s.Preprocess);
-            result = Int8Compiler.Compile(model, q, calibration, null, eval, line => log.WriteLine("onnxc: " + line));
+            result = CalibrationProgress.Run(log, progress => Int8Compiler.Compile(
+                model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, null, eval, line => log.WriteLine("onnxc: " + line)));
         }
 
         stdout.Write(result.Summary.ToText());

@@ -26,11 +26,12 @@ public static class ActivationCollector
 
         int batchSize = data.FixedBatchSize ?? Math.Max(1, options.BatchSize);
         int[] picked = SubsetPicker.EvenlySpread(data.Count, Math.Max(1, options.SampleCount));
-        return Collect(model, tensors, data.Batches(batchSize, picked), options.Bins);
+        return Collect(model, tensors, data.Batches(batchSize, picked), options.Bins, options.Progress, picked.Length);
     }
 
-    /// <summary>Observes <paramref name="tensors"/> over the given batches.</summary>
-    public static CalibrationStatistics Collect(Model model, IReadOnlyCollection<string> tensors, IEnumerable<SampleBatch> batches, int bins = 2048)
+    /// <summary>Observes <paramref name="tensors"/> over the given batches, telling <paramref name="progress"/> after each.</summary>
+    public static CalibrationStatistics Collect(
+        Model model, IReadOnlyCollection<string> tensors, IEnumerable<SampleBatch> batches, int bins = 2048, Action<int, int>? progress = null, int total = 0)
     {
         var inputNames = new HashSet<string>(model.Graph.Inputs.Where(v => !v.IsInitializer).Select(v => v.Name), StringComparer.Ordinal);
         var histograms = tensors.Distinct().ToDictionary(t => t, _ => new TensorHistogram(bins), StringComparer.Ordinal);
@@ -54,6 +55,7 @@ public static class ActivationCollector
             }
 
             samples += batch.Count;
+            progress?.Invoke(samples, Math.Max(total, samples));
         }
 
         if (samples == 0)

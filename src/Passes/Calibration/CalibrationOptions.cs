@@ -29,6 +29,9 @@ public sealed record CalibrationOptions
     public int Bins { get; init; } = 2048;
 
     /// <summary>Parses <c>minmax|percentile[:P]|entropy|mse</c>.</summary>
+    /// <summary>Told (samples done, samples in all) after each calibration batch; the driver draws a progress bar with it.</summary>
+    public Action<int, int>? Progress { get; init; }
+
     public static (CalibrationMethod Method, double? Percentile) ParseMethod(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
