@@ -62,7 +62,7 @@ internal static class OrtOptimizationComparison
             }
 
             double[] medians = [.. times.Select(Median)];
-            string effectiveBatch = string.Join("x", inputs[0][0].AsTensor<float>()?.Dimensions.ToArray() ?? []);
+            string effectiveBatch = string.Join(", ", sessions[0].InputMetadata.Select(m => string.Join("x", m.Value.Dimensions.Select(d => d > 0 ? d : batch))));
             Console.WriteLine(FormattableString.Invariant($"# {Path.GetFileName(args[0])}: input {effectiveBatch}, {rounds} interleaved rounds, median ms"));
             for (int i = 0; i < variants.Length; i++)
             {
