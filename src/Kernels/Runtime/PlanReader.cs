@@ -26,6 +26,8 @@ internal sealed class PlanReader : IDisposable
 
     public int[] ReadInts() => ReadArray<int>();
 
+    public byte[] ReadBytes() => ReadArray<byte>();
+
     public long[] ReadLongs() => ReadArray<long>();
 
     public float[] ReadFloats() => ReadArray<float>();

@@ -123,11 +123,11 @@ public static class PlanSerializer
                 throw new InvalidDataException($"step [{source}] refers to tensor {id}, the plan has {tensors.Count}");
         }
 
-        int expectedOutputs = 1;
-        if (outputs.Length != expectedOutputs || inputs.Length == 0)
+        if (outputs.Length != 1 || (inputs.Length == 0) != (tag == StepTag.Constant))
             throw new InvalidDataException($"step [{source}] has {inputs.Length} inputs and {outputs.Length} outputs");
         return tag switch
         {
+            StepTag.Constant => ConstantStep.ReadBody(r, source, outputs),
             StepTag.Conv => ConvStep.ReadBody(r, source, inputs, outputs),
             StepTag.MaxPool => MaxPoolStep.ReadBody(r, source, inputs, outputs),
             StepTag.AveragePool => AveragePoolStep.ReadBody(r, source, inputs, outputs),

@@ -23,6 +23,8 @@ internal sealed class PlanWriter : IDisposable
 
     public void Write(string value) => _writer.Write(value);
 
+    public void WriteBytes(byte[] values) => _writer.Write(values);
+
     public void Write(int[] values)
     {
         _writer.Write(values.Length);

@@ -17,4 +17,5 @@ internal enum StepTag : byte
     FloatGemm = 24,
     FloatConv = 25,
     FloatPool = 26,
+    Constant = 27,
 }
