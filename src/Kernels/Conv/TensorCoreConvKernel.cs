@@ -43,8 +43,8 @@ public static class TensorCoreConvKernel
         int mBase = Grid.IdxX * ConvTiles.TileM;
         int nBase = Grid.IdxY * ConvTiles.TileN;
         int group = Grid.IdxZ;
-        int c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-        int c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        var c0 = default(MmaAccumulator);
+        var c1 = default(MmaAccumulator);
         int rowA0 = (warpRow + g) * ConvTiles.SharedStride;
         int rowA1 = rowA0 + (8 * ConvTiles.SharedStride);
         int rowB0 = (warpCol + g) * ConvTiles.SharedStride;
@@ -57,38 +57,35 @@ public static class TensorCoreConvKernel
             int a1 = tileA[rowA1 + t];
             int a2 = tileA[rowA0 + t + 4];
             int a3 = tileA[rowA1 + t + 4];
-            Mma(a0, a1, a2, a3, tileB[rowB0 + t], tileB[rowB0 + t + 4], ref c00, ref c01, ref c02, ref c03);
-            Mma(a0, a1, a2, a3, tileB[rowB1 + t], tileB[rowB1 + t + 4], ref c10, ref c11, ref c12, ref c13);
+            c0 = Mma(a0, a1, a2, a3, tileB[rowB0 + t], tileB[rowB0 + t + 4], c0);
+            c1 = Mma(a0, a1, a2, a3, tileB[rowB1 + t], tileB[rowB1 + t + 4], c1);
             Group.Barrier();
         }
 
         int m0 = mBase + warpRow + g;
         int n0 = nBase + warpCol + (2 * t);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0, group, c00);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0 + 1, group, c01);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0, group, c02);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0 + 1, group, c03);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0 + 8, group, c10);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0 + 9, group, c11);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0 + 8, group, c12);
-        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0 + 9, group, c13);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0, group, c0.C0);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0 + 1, group, c0.C1);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0, group, c0.C2);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0 + 1, group, c0.C3);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0 + 8, group, c1.C0);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0, n0 + 9, group, c1.C1);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0 + 8, group, c1.C2);
+        ConvTiles.Store(bias, multipliers, shifts, output, a, m0 + 8, n0 + 9, group, c1.C3);
     }
 
     /// <summary>One warp-wide m16n8k32 s8 multiply-accumulate on the calling lane's fragments.</summary>
-    public static void Mma(int a0, int a1, int a2, int a3, int b0, int b1, ref int c0, ref int c1, ref int c2, ref int c3)
+    /// <remarks>Accumulators travel by value: by-ref locals would be spilled to local memory on the GPU.</remarks>
+    public static MmaAccumulator Mma(int a0, int a1, int a2, int a3, int b0, int b1, MmaAccumulator c)
     {
         if (CudaAsm.IsSupported)
         {
-            Ref<int> d0 = c0, d1 = c1, d2 = c2, d3 = c3;
+            Ref<int> d0 = c.C0, d1 = c.C1, d2 = c.C2, d3 = c.C3;
             Input<int> x0 = a0, x1 = a1, x2 = a2, x3 = a3, y0 = b0, y1 = b1;
             CudaAsm.EmitRef(
                 "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};",
                 ref d0, ref d1, ref d2, ref d3, ref x0, ref x1, ref x2, ref x3, ref y0, ref y1);
-            c0 = d0.Value;
-            c1 = d1.Value;
-            c2 = d2.Value;
-            c3 = d3.Value;
-            return;
+            return new MmaAccumulator(d0.Value, d1.Value, d2.Value, d3.Value);
         }
 
         // Emulation: lane (g, t) needs A rows g and g + 8 (held by lanes 4g + u) and B columns 2t and
@@ -109,10 +106,13 @@ public static class TensorCoreConvKernel
             int col0Hi = Warp.Shuffle(b1, colLane0);
             int col1Lo = Warp.Shuffle(b0, colLane1);
             int col1Hi = Warp.Shuffle(b1, colLane1);
-            c0 = PortableDot4.Compute(r0Hi, col0Hi, PortableDot4.Compute(r0Lo, col0Lo, c0));
-            c1 = PortableDot4.Compute(r0Hi, col1Hi, PortableDot4.Compute(r0Lo, col1Lo, c1));
-            c2 = PortableDot4.Compute(r1Hi, col0Hi, PortableDot4.Compute(r1Lo, col0Lo, c2));
-            c3 = PortableDot4.Compute(r1Hi, col1Hi, PortableDot4.Compute(r1Lo, col1Lo, c3));
+            c = new MmaAccumulator(
+                PortableDot4.Compute(r0Hi, col0Hi, PortableDot4.Compute(r0Lo, col0Lo, c.C0)),
+                PortableDot4.Compute(r0Hi, col1Hi, PortableDot4.Compute(r0Lo, col1Lo, c.C1)),
+                PortableDot4.Compute(r1Hi, col0Hi, PortableDot4.Compute(r1Lo, col0Lo, c.C2)),
+                PortableDot4.Compute(r1Hi, col1Hi, PortableDot4.Compute(r1Lo, col1Lo, c.C3)));
         }
+
+        return c;
     }
 }

@@ -36,7 +36,7 @@ public sealed record ConvCase(
             QuantElementType.UInt8, QuantElementType.UInt8, FusedActivation.None, 30),
         ["saturating-both-ends"] = new(
             new() { Batch = 1, InHeight = 4, InWidth = 5, InChannels = 7, OutChannels = 6, KernelHeight = 1, KernelWidth = 3, PadLeft = 1, PadRight = 1 },
-            QuantElementType.Int8, QuantElementType.Int8, FusedActivation.None, 600, ExpectSaturation: true),
+            QuantElementType.Int8, QuantElementType.Int8, FusedActivation.None, 250, ExpectSaturation: true),
     };
 
     /// <summary>Fails when the test data did not reach the values the case is meant to cover.</summary>

@@ -1,0 +1,24 @@
+// One registered kernel variant: its key, path and the ILGPU method that implements it.
+using System.Reflection;
+using ILGPU.Backends.EntryPoints;
+
+namespace Onnxc.Kernels.Registry;
+
+/// <summary>
+/// A kernel variant. <see cref="Method"/> is the static ILGPU kernel (generic arguments already bound);
+/// <see cref="ExplicitlyGrouped"/> says whether it uses groups and shared memory (launched with a
+/// KernelConfig) or a flat index.
+/// </summary>
+public sealed record KernelEntry(KernelKey Key, KernelPath Path, MethodInfo Method, KernelGrouping Grouping)
+{
+    public bool ExplicitlyGrouped => Grouping == KernelGrouping.Explicit;
+
+    public string Name => Method.IsGenericMethod
+        ? $"{Method.DeclaringType!.Name}.{Method.Name}<{string.Join(",", Method.GetGenericArguments().Select(t => t.Name))}>"
+        : $"{Method.DeclaringType!.Name}.{Method.Name}";
+
+    /// <summary>The ILGPU entry point description of <see cref="Method"/>.</summary>
+    public EntryPointDescription EntryPoint() => ExplicitlyGrouped
+        ? EntryPointDescription.FromExplicitlyGroupedKernel(Method)
+        : EntryPointDescription.FromImplicitlyGroupedKernel(Method);
+}

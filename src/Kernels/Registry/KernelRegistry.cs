@@ -1,0 +1,67 @@
+// Every kernel variant of the library, registered explicitly by key (op, element types in and out).
+using System.Reflection;
+using Onnxc.Kernels.Conv;
+using Onnxc.Kernels.Elementwise;
+using Onnxc.Kernels.Pool;
+using Onnxc.Kernels.Qdq;
+
+namespace Onnxc.Kernels.Registry;
+
+/// <summary>
+/// The table the lowering consults ("is there a kernel for this op with these types?") and the PTX check
+/// walks. Registration is plain code, no reflection discovery; the 8-bit signedness is a kernel argument
+/// (a sign flip), so one method serves several keys.
+/// </summary>
+public static class KernelRegistry
+{
+    private static readonly ElementType[] s_int8Types = [ElementType.Int8, ElementType.UInt8];
+
+    public static IReadOnlyList<KernelEntry> All { get; } = Build();
+
+    /// <summary>The variants registered for <paramref name="key"/> (empty when the op/type pair has no kernel).</summary>
+    public static IReadOnlyList<KernelEntry> Find(KernelKey key) => All.Where(e => e.Key == key).ToList();
+
+    public static bool Supports(KernelKey key) => All.Any(e => e.Key == key);
+
+    /// <summary>Distinct kernel methods (one per compiled kernel), each with its path.</summary>
+    public static IReadOnlyList<KernelEntry> DistinctKernels() =>
+        All.GroupBy(e => e.Method).Select(g => g.First()).ToList();
+
+    private static List<KernelEntry> Build()
+    {
+        var portable = Kernel(typeof(ConvKernels), nameof(ConvKernels.TiledConv)).MakeGenericMethod(typeof(PortableDot4));
+        var dp4a = Kernel(typeof(ConvKernels), nameof(ConvKernels.TiledConv)).MakeGenericMethod(typeof(Dp4aDot4));
+        var tensorCore = Kernel(typeof(TensorCoreConvKernel), nameof(TensorCoreConvKernel.TensorCoreConv));
+        var entries = new List<KernelEntry>();
+        foreach (var input in s_int8Types)
+        {
+            foreach (var output in s_int8Types)
+            {
+                foreach (var op in new[] { KernelOp.Conv, KernelOp.Gemm })
+                {
+                    entries.Add(new(new(op, input, output), KernelPath.TensorCore, tensorCore, KernelGrouping.Explicit));
+                    entries.Add(new(new(op, input, output), KernelPath.Dp4a, dp4a, KernelGrouping.Explicit));
+                    entries.Add(new(new(op, input, output), KernelPath.Portable, portable, KernelGrouping.Explicit));
+                }
+
+                foreach (var op in new[] { KernelOp.AveragePool, KernelOp.GlobalAveragePool })
+                    entries.Add(Implicit(op, input, output, typeof(PoolKernels), nameof(PoolKernels.AveragePool)));
+                entries.Add(Implicit(KernelOp.Add, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.Add)));
+                entries.Add(Implicit(KernelOp.Concat, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.ConcatInto)));
+            }
+
+            entries.Add(Implicit(KernelOp.MaxPool, input, input, typeof(PoolKernels), nameof(PoolKernels.MaxPool)));
+            entries.Add(Implicit(KernelOp.QuantizeLinear, ElementType.Float32, input, typeof(QdqKernels), nameof(QdqKernels.Quantize)));
+            entries.Add(Implicit(KernelOp.DequantizeLinear, input, ElementType.Float32, typeof(QdqKernels), nameof(QdqKernels.Dequantize)));
+        }
+
+        return entries;
+    }
+
+    private static KernelEntry Implicit(KernelOp op, ElementType input, ElementType output, Type type, string name) =>
+        new(new(op, input, output), KernelPath.Portable, Kernel(type, name), KernelGrouping.Implicit);
+
+    private static MethodInfo Kernel(Type type, string name) =>
+        type.GetMethod(name, BindingFlags.Public | BindingFlags.Static)
+        ?? throw new InvalidOperationException($"kernel method {type.Name}.{name} not found");
+}
