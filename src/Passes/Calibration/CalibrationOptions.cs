@@ -1,0 +1,77 @@
+// Options of calibration: observer, how many samples, batch size and histogram resolution.
+using System.Globalization;
+
+namespace Onnxc.Passes.Calibration;
+
+public sealed record CalibrationOptions
+{
+    /// <summary>
+    /// The default observer. Measured on the shared models (mnist-8, both CIFAR ResNets, SqueezeNet; see the
+    /// quantization report): percentile 99.999 was never worse than the others by more than noise and was
+    /// clearly better than min/max on SqueezeNet, whose activations have long tails.
+    /// </summary>
+    public const CalibrationMethod DefaultMethod = CalibrationMethod.Percentile;
+
+    public CalibrationMethod Method { get; init; } = DefaultMethod;
+
+    /// <summary>P of <c>percentile:P</c>.</summary>
+    public double Percentile { get; init; } = RangeObservers.DefaultPercentile;
+
+    /// <summary>Samples to observe, spread evenly over the data set.</summary>
+    public int SampleCount { get; init; } = 256;
+
+    /// <summary>Samples per ORT run (ignored when the model's batch dimension is fixed).</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Histogram bins per sign.</summary>
+    public int Bins { get; init; } = 2048;
+
+    /// <summary>Parses <c>minmax|percentile[:P]|entropy|mse</c>.</summary>
+    public static (CalibrationMethod Method, double? Percentile) ParseMethod(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string t = text.Trim().ToLowerInvariant();
+        int colon = t.IndexOf(':', StringComparison.Ordinal);
+        string head = colon < 0 ? t : t[..colon];
+        string? arg = colon < 0 ? null : t[(colon + 1)..];
+        CalibrationMethod method = head switch
+        {
+            "minmax" or "min-max" => CalibrationMethod.MinMax,
+            "percentile" => CalibrationMethod.Percentile,
+            "entropy" or "kl" => CalibrationMethod.Entropy,
+            "mse" => CalibrationMethod.Mse,
+            _ => throw new ArgumentException($"unknown calibration method '{text}' (use minmax, percentile[:P], entropy or mse)"),
+        };
+        if (arg is null)
+        {
+            return (method, method == CalibrationMethod.Percentile ? RangeObservers.DefaultPercentile : null);
+        }
+
+        if (method != CalibrationMethod.Percentile)
+        {
+            throw new ArgumentException($"'{head}' takes no argument");
+        }
+
+        if (!double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p <= 50 || p > 100)
+        {
+            throw new ArgumentException($"percentile '{arg}' must be a number in (50, 100]");
+        }
+
+        return (method, p);
+    }
+
+    public static string FormatMethod(CalibrationMethod method, double? percentile) => method switch
+    {
+        CalibrationMethod.MinMax => "minmax",
+        CalibrationMethod.Percentile => "percentile:" + (percentile ?? RangeObservers.DefaultPercentile).ToString("R", CultureInfo.InvariantCulture),
+        CalibrationMethod.Entropy => "entropy",
+        _ => "mse",
+    };
+
+    /// <summary>These options with the observer parsed from <paramref name="text"/>.</summary>
+    public CalibrationOptions WithMethod(string text)
+    {
+        (CalibrationMethod m, double? p) = ParseMethod(text);
+        return this with { Method = m, Percentile = p ?? Percentile };
+    }
+}

@@ -1,0 +1,143 @@
+// Runs an IR model (or an ONNX file) in ONNX Runtime on float batches and returns the requested outputs as floats.
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Onnxc.GraphIR;
+using Onnxc.GraphIR.Onnx;
+using Onnxc.Passes.Data;
+
+namespace Onnxc.Passes.Evaluation;
+
+/// <summary>
+/// One ONNX Runtime CPU session. Calibration, self-verification and evaluation all go through it, so they run
+/// the model exactly as a user's ORT would (graph optimizations on, which is what fuses QDQ groups into integer
+/// kernels). Extra intermediate tensors can be exposed as outputs: they are added to a copy of the model, never
+/// to the caller's IR.
+/// </summary>
+public sealed class OrtRunner : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    private OrtRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs)
+    {
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        _session = new InferenceSession(modelBytes, options);
+        ModelBytes = modelBytes.LongLength;
+        InputNames = [.. _session.InputMetadata.Keys];
+        OutputNames = outputs.Count > 0 ? outputs : [.. _session.OutputMetadata.Keys];
+    }
+
+    /// <summary>Size of the serialized model the session was made from.</summary>
+    public long ModelBytes { get; }
+
+    public IReadOnlyList<string> InputNames { get; }
+
+    /// <summary>The outputs <see cref="Run"/> returns, in this order.</summary>
+    public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>Every output the session has, with ORT's element type and dims (-1 where dynamic).</summary>
+    public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => _session.OutputMetadata;
+
+    public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
+
+    /// <summary>A session for <paramref name="model"/>; <paramref name="extraOutputs"/> become outputs of a copy.</summary>
+    public static OrtRunner Create(Model model, IEnumerable<string>? extraOutputs = null, int threads = 0)
+    {
+        ModelProto proto = OnnxExporter.ToProto(model);
+        var existing = new HashSet<string>(proto.Graph.Output.Select(o => o.Name), StringComparer.Ordinal);
+        var outputs = new List<string>(existing);
+        foreach (string name in extraOutputs ?? [])
+        {
+            if (existing.Add(name))
+            {
+                // No type: ORT infers it, which is what lets us ask for tensors whose type the IR has not inferred.
+                proto.Graph.Output.Add(new ValueInfoProto { Name = name });
+                outputs.Add(name);
+            }
+        }
+
+        return new OrtRunner(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads, extraOutputs is null ? [] : outputs);
+    }
+
+    /// <summary>A session for an ONNX file as it is on disk.</summary>
+    public static OrtRunner Open(string path, int threads = 0) => new(File.ReadAllBytes(path), threads, []);
+
+    /// <summary>ORT's element types of the outputs, keyed by name (what a type probe asks for).</summary>
+    public Dictionary<string, TensorElementType> OutputElementTypes() =>
+        _session.OutputMetadata.Where(kv => kv.Value.IsTensor).ToDictionary(kv => kv.Key, kv => kv.Value.ElementDataType, StringComparer.Ordinal);
+
+    /// <summary>Runs one batch; returns every output of <see cref="OutputNames"/> (float outputs only) with its shape.</summary>
+    public IReadOnlyList<OutputTensor> Run(SampleBatch batch) => Run(batch.Inputs);
+
+    public IReadOnlyList<OutputTensor> Run(IReadOnlyList<InputTensor> inputs) => Run(inputs, OutputNames);
+
+    public IReadOnlyList<OutputTensor> Run(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputNames)
+    {
+        var values = new OrtValue[inputs.Count];
+        try
+        {
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                values[i] = OrtValue.CreateTensorValueFromMemory(inputs[i].Data, inputs[i].Shape);
+            }
+
+            using var runOptions = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> results =
+                _session.Run(runOptions, inputs.Select(t => t.Name).ToArray(), values, [.. outputNames]);
+            var list = new List<OutputTensor>(results.Count);
+            for (int i = 0; i < results.Count; i++)
+            {
+                OrtValue r = results[i];
+                OrtTensorTypeAndShapeInfo info = r.GetTensorTypeAndShape();
+                float[] data = info.ElementDataType == TensorElementType.Float
+                    ? r.GetTensorDataAsSpan<float>().ToArray()
+                    : [];
+                list.Add(new OutputTensor(outputNames[i], info.Shape, data));
+            }
+
+            return list;
+        }
+        finally
+        {
+            foreach (OrtValue? v in values)
+            {
+                v?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one batch and hands each output's float data to <paramref name="visit"/> without copying it; outputs are
+    /// visited in parallel, so <paramref name="visit"/> must only touch state of its own output index.
+    /// </summary>
+    public void Visit(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputNames, Action<int, ReadOnlySpan<float>> visit)
+    {
+        var values = new OrtValue[inputs.Count];
+        try
+        {
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                values[i] = OrtValue.CreateTensorValueFromMemory(inputs[i].Data, inputs[i].Shape);
+            }
+
+            using var runOptions = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> results =
+                _session.Run(runOptions, inputs.Select(t => t.Name).ToArray(), values, [.. outputNames]);
+            Parallel.For(0, results.Count, i => visit(i, results[i].GetTensorDataAsSpan<float>()));
+        }
+        finally
+        {
+            foreach (OrtValue? v in values)
+            {
+                v?.Dispose();
+            }
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}
