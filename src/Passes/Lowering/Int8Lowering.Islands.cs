@@ -28,6 +28,36 @@ public sealed partial class Int8Lowering
     };
 
     /// <summary>
+    /// Ops that read an 8-bit tensor directly (no DequantizeLinear in between; the quantizer's cleanup leaves
+    /// value-preserving ops like Reshape and MaxPool on the integers, which ONNX allows for these types):
+    /// they run on the bytes and their output keeps the input's quantization.
+    /// </summary>
+    private bool TryLowerOnBytes(Node node)
+    {
+        if (node.Input(0) is not { } first || Lookup(first) is not BytesValue x)
+            return false;
+        var y = node.Outputs[0]!;
+        switch (node.OpType)
+        {
+            case "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze" or "Identity" or "Dropout" or "Transpose" or "Slice" or "Pad":
+                _values[y] = new BytesValue(MoveData(node, x.Tensor, y.Name));
+                return true;
+            case "MaxPool" when x.Tensor.Shape.Length == 4 && node.GetInt("storage_order", 0) == 0:
+            {
+                var g = PoolGeometryOf(node, x.Tensor.Shape);
+                var input = _plan.InLayout(x.Tensor, PlanLayout.Nhwc, node.Describe());
+                var output = _plan.NewLike(input, y.Name, [g.Batch, g.Channels, g.OutHeight, g.OutWidth]);
+                _plan.Add(new MaxPoolStep(node.Describe(), input.Id, output.Id, g, input.Quant!.Type));
+                _values[y] = new BytesValue(output);
+                return true;
+            }
+
+            default:
+                throw new NotSupportedException($"cannot lower {node.Describe()}: it reads the 8-bit tensor '{first.Name}' directly and has no INT8 kernel");
+        }
+    }
+
+    /// <summary>
     /// Finds the Q after <paramref name="node"/>'s only output, possibly through one Relu/Clip (folded into the
     /// clamp bounds, exact because quantization is monotonic). Guards: single use, not a graph output.
     /// </summary>

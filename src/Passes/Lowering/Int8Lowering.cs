@@ -123,6 +123,12 @@ public sealed partial class Int8Lowering
 
         if (TryFoldConstant(node))
             return;
+        if (TryLowerOnBytes(node))
+        {
+            _int8Nodes.Add(node.Describe());
+            return;
+        }
+
         string? reason = TryLowerInt8(node);
         if (reason is null)
         {
