@@ -164,18 +164,35 @@ public sealed partial class Int8Lowering
                 return FromDoubles(x.ElementType, outDims, r);
             }
 
-            case "Slice" when dims.Length == 1 && Opset >= 10:
+            case "Slice":
             {
-                long start = inputs[1]!.ToInt64s()[0];
-                long end = inputs[2]!.ToInt64s()[0];
-                long step = inputs.ElementAtOrDefault(4)?.ToInt64s()[0] ?? 1;
-                if (step != 1)
-                    return null;
-                long n = dims[0];
-                start = Math.Clamp(start < 0 ? start + n : start, 0, n);
-                end = Math.Clamp(end < 0 ? end + n : end, 0, n);
-                double[] v = x.ToDoubles()[(int)start..(int)Math.Max(start, end)];
-                return FromDoubles(x.ElementType, [v.Length], v);
+                int[] shape = dims.Select(d => (int)d).ToArray();
+                var (start, step, size) = SliceBounds(node, shape);
+                double[] v = x.ToDoubles();
+                long count = size.Aggregate(1L, (p, d) => p * d);
+                var r = new double[count];
+                for (long o = 0; o < count; o++)
+                {
+                    long rem = o;
+                    long src = 0;
+                    long stride = 1;
+                    var index = new long[shape.Length];
+                    for (int i = shape.Length - 1; i >= 0; i--)
+                    {
+                        index[i] = start[i] + (rem % size[i] * step[i]);
+                        rem /= size[i];
+                    }
+
+                    for (int i = shape.Length - 1; i >= 0; i--)
+                    {
+                        src += index[i] * stride;
+                        stride *= shape[i];
+                    }
+
+                    r[o] = v[src];
+                }
+
+                return FromDoubles(x.ElementType, size.Select(d => (long)d).ToArray(), r);
             }
 
             default:

@@ -82,6 +82,16 @@ public sealed partial class Int8Lowering
     private PlanTensor Slice(Node node, PlanTensor x, string name)
     {
         int[] s = x.Shape;
+        var (start, step, size) = SliceBounds(node, s);
+        var output = _plan.NewLike(x, name, size);
+        var args = StridedCopyArgs.Create(size, start, step, s, StridedCopyArgs.RowMajorStrides(s), StridedCopyArgs.RowMajorStrides(size), 0);
+        _plan.Add(new StridedCopyStep(node.Describe(), "slice", [x.Id], output.Id, [args], PlanBuilder.PadValue(output), output.ElementType != PlanElementType.Float32));
+        return output;
+    }
+
+    /// <summary>Per-dimension start, step and output size of a Slice on <paramref name="s"/> (ONNX clamping rules).</summary>
+    private (int[] Start, int[] Step, int[] Size) SliceBounds(Node node, int[] s)
+    {
         long[] starts, ends;
         long[]? axes, steps = null;
         if (Opset < 10)
@@ -129,10 +139,7 @@ public sealed partial class Int8Lowering
             size[a] = (int)count;
         }
 
-        var output = _plan.NewLike(x, name, size);
-        var args = StridedCopyArgs.Create(size, start, step, s, StridedCopyArgs.RowMajorStrides(s), StridedCopyArgs.RowMajorStrides(size), 0);
-        _plan.Add(new StridedCopyStep(node.Describe(), "slice", [x.Id], output.Id, [args], PlanBuilder.PadValue(output), output.ElementType != PlanElementType.Float32));
-        return output;
+        return (start, step, size);
     }
 
     private PlanTensor Pad(Node node, PlanTensor x, string name)

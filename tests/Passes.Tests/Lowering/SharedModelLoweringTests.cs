@@ -43,6 +43,7 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
     {
         if (Environment.GetEnvironmentVariable("ONNXC_LOWERING_SAMPLES") is { } n)
             samples = int.Parse(n, System.Globalization.CultureInfo.InvariantCulture);
+        batch = Math.Min(batch, samples);
         Model model = OnnxImporter.Load(SharedData.Model(modelFile));
         ModelInputSpec[] inputs = [.. model.Graph.Inputs.Where(v => !v.IsInitializer).Select(v =>
             ModelInputSpec.Float32(v.Name, [.. v.Shape!.Dims.Select(d => d.Value ?? -1)]))];
@@ -61,6 +62,10 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
         using var runtime = PlanRuntime.Create(lowering.Plan, RuntimeDevice.Cpu);
         output.WriteLine(runtime.DeviceDescription);
         int[] picked = SubsetPicker.EvenlySpread(data.Count, samples);
+        var warm = data.Batches(batch, picked.Take(batch).ToArray()).First();
+        var profile = runtime.Profile(warm.Inputs[0].Data);
+        output.WriteLine($"one warm run: {profile.Sum(p => p.Time.TotalMilliseconds):F0} ms; slowest steps: " +
+            string.Join("; ", profile.OrderByDescending(p => p.Time).Take(4).Select(p => $"{p.Step.Kernel} {p.Time.TotalMilliseconds:F0} ms")));
         int agree = 0, total = 0, withinStep = 0, values = 0;
         double maxDiff = 0;
         var watch = Stopwatch.StartNew();
