@@ -40,7 +40,7 @@ internal sealed class PlanReader : IDisposable
             throw new InvalidDataException($"plan stores {typeof(T).Name} in {size} bytes, this build expects {Marshal.SizeOf<T>()}: recompile the model");
         var bytes = _reader.ReadBytes(size);
         if (bytes.Length != size)
-            throw new InvalidDataException("plan ends inside a kernel argument block");
+            throw new InvalidDataException("the execution plan is truncated (it ends inside a kernel argument block)");
         return MemoryMarshal.Read<T>(bytes);
     }
 
@@ -67,7 +67,7 @@ internal sealed class PlanReader : IDisposable
             throw new InvalidDataException($"plan array length {n} is out of range");
         var bytes = _reader.ReadBytes(n * Marshal.SizeOf<T>());
         if (bytes.Length != n * Marshal.SizeOf<T>())
-            throw new InvalidDataException("plan ends inside an array");
+            throw new InvalidDataException("the execution plan is truncated (it ends inside an array)");
         return MemoryMarshal.Cast<byte, T>(bytes).ToArray();
     }
 

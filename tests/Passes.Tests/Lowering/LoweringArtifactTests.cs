@@ -16,7 +16,7 @@ public class LoweringArtifactTests
         var x = b.Qdq(b.Input("x", 1, 3, 6, 6), -1, 1);
         var c = b.Qdq(b.Op("Relu", [b.Conv(x, 3, 4, 3, pad: 1)]), 0, 1.5f);
         var g = b.Qdq(b.Op("GlobalAveragePool", [c]), 0, 1);
-        var y = b.Op("Softmax", [b.Op("Flatten", [g])], NodeAttribute.Of("axis", 1L));
+        var y = b.Op("Softmax", [b.Op("Sigmoid", [b.Op("Flatten", [g])])], NodeAttribute.Of("axis", 1L));
         b.Output(y);
         return (b, y);
     }
@@ -52,6 +52,7 @@ public class LoweringArtifactTests
         Assert.Contains("mma.sync.aligned.m16n8k32", conv, StringComparison.Ordinal);
         Assert.Matches(@"\.target sm_8[0-6]", conv);
         Assert.Contains(ptx, p => p.Key.StartsWith("FloatKernels.Softmax", StringComparison.Ordinal));
+        Assert.Contains(ptx, p => p.Key.StartsWith("FloatKernels.Unary", StringComparison.Ordinal));
     }
 
     [Fact]

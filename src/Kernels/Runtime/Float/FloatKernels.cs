@@ -50,13 +50,13 @@ public static class FloatKernels
                 y = x < a.A ? a.A : (x > a.B ? a.B : x);
                 break;
             case (int)FloatUnaryKind.Sigmoid:
-                y = 1f / (1f + MathF.Exp(-x));
+                y = FloatMath.Sigmoid(x);
                 break;
             case (int)FloatUnaryKind.Tanh:
-                y = MathF.Tanh(x);
+                y = FloatMath.Tanh(x);
                 break;
             case (int)FloatUnaryKind.Exp:
-                y = MathF.Exp(x);
+                y = FloatMath.Exp(x);
                 break;
             case (int)FloatUnaryKind.LeakyRelu:
                 y = x >= 0 ? x : a.A * x;
@@ -130,16 +130,20 @@ public static class FloatKernels
         int baseOff = (outer * a.Axis * a.Inner) + inner;
         float max = input[baseOff];
         for (int k = 1; k < a.Axis; k++)
-            max = MathF.Max(max, input[baseOff + (k * a.Inner)]);
+        {
+            float v = input[baseOff + (k * a.Inner)];
+            max = v > max ? v : max;
+        }
+
         float sum = 0;
         for (int k = 0; k < a.Axis; k++)
-            sum += MathF.Exp(input[baseOff + (k * a.Inner)] - max);
-        float logSum = MathF.Log(sum);
+            sum += FloatMath.Exp(input[baseOff + (k * a.Inner)] - max);
+        float logSum = FloatMath.Log(sum);
         for (int k = 0; k < a.Axis; k++)
         {
             int o = baseOff + (k * a.Inner);
             float shifted = input[o] - max;
-            output[o] = a.Log != 0 ? shifted - logSum : MathF.Exp(shifted) / sum;
+            output[o] = a.Log != 0 ? shifted - logSum : FloatMath.Exp(shifted) / sum;
         }
     }
 
