@@ -3,6 +3,7 @@ using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 using Onnxc.Kernels.Conv;
+using Onnxc.Kernels.Targets;
 
 namespace Onnxc.Kernels;
 
@@ -18,6 +19,7 @@ public sealed partial class Int8KernelLibrary
     private Action<KernelConfig, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convPortable;
     private Action<KernelConfig, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convDp4a;
     private Action<KernelConfig, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convTensorCore;
+    private Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convDepthwise;
 
     public Int8KernelLibrary(Accelerator accelerator)
     {
@@ -50,12 +52,26 @@ public sealed partial class Int8KernelLibrary
         _ => true,
     };
 
-    /// <summary>The algorithm <see cref="ConvAlgorithm.Auto"/> resolves to on this accelerator.</summary>
+    /// <summary>The GEMM algorithm <see cref="ConvAlgorithm.Auto"/> resolves to on this accelerator.</summary>
     public ConvAlgorithm SelectConvAlgorithm()
     {
         if (RunsNatively(ConvAlgorithm.TensorCore))
             return ConvAlgorithm.TensorCore;
         return RunsNatively(ConvAlgorithm.Dp4a) ? ConvAlgorithm.Dp4a : ConvAlgorithm.Portable;
+    }
+
+    /// <summary>
+    /// The algorithm for a convolution on a described target (compile-time choice, no device needed):
+    /// depthwise when it applies, else the best inner product the target's features allow.
+    /// </summary>
+    public static ConvAlgorithm SelectConvAlgorithm(TargetDescription target, Conv2DGeometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (DepthwiseConvKernel.Applies(geometry))
+            return ConvAlgorithm.Depthwise;
+        if (target.Has(TargetFeatures.Int8TensorCores))
+            return ConvAlgorithm.TensorCore;
+        return target.Has(TargetFeatures.Dp4a) ? ConvAlgorithm.Dp4a : ConvAlgorithm.Portable;
     }
 
     /// <summary>Copies a packed convolution's constants to the device.</summary>
@@ -77,7 +93,9 @@ public sealed partial class Int8KernelLibrary
         RequireLength(input.Length, g.InputElements, "convolution input");
         RequireLength(output.Length, g.OutputElements, "convolution output");
         if (algorithm == ConvAlgorithm.Auto)
-            algorithm = SelectConvAlgorithm();
+            algorithm = DepthwiseConvKernel.Applies(g) ? ConvAlgorithm.Depthwise : SelectConvAlgorithm();
+        if (algorithm == ConvAlgorithm.Depthwise && !DepthwiseConvKernel.Applies(g))
+            throw new ArgumentException($"the depthwise kernel needs one input and one output channel per group, got {g}");
         if (_accelerator.AcceleratorType == AcceleratorType.Cuda && !RunsNatively(algorithm))
             throw new NotSupportedException($"{algorithm} needs a newer GPU than {CudaArchitecture}");
 
@@ -88,6 +106,11 @@ public sealed partial class Int8KernelLibrary
             conv.Packed.Geometry.Groups);
         switch (algorithm)
         {
+            case ConvAlgorithm.Depthwise:
+                _convDepthwise ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>(
+                    DepthwiseConvKernel.DepthwiseConv);
+                _convDepthwise((int)g.OutputElements, input, conv.Weights, conv.Bias, conv.Multipliers, conv.Shifts, output, a);
+                break;
             case ConvAlgorithm.TensorCore:
                 _convTensorCore ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>(
                     TensorCoreConvKernel.TensorCoreConv);

@@ -14,4 +14,7 @@ public enum ConvAlgorithm
 
     /// <summary>mma.sync m16n8k32 tensor cores (CUDA sm_80+; warp-shuffle emulation elsewhere).</summary>
     TensorCore,
+
+    /// <summary>Direct depthwise kernel (channel multiplier 1 only); Auto picks it for such convolutions.</summary>
+    Depthwise,
 }

@@ -56,22 +56,34 @@ public static class ConvTiles
         int rest = m / a.OW;
         int oh = rest % a.OH;
         int n = rest / a.OH;
+        // Decompose the first reduction index once, then step through (ci, kx, ky) without divisions:
+        // the gather is the costly part of the kernel on the GPU.
+        int k = kWord * 4;
+        int ci = k % a.CinPerGroup;
+        int tap = k / a.CinPerGroup;
+        int kx = tap % a.KW;
+        int ky = tap / a.KW;
+        int channelBase = (n * a.H * a.W * a.C) + (group * a.CinPerGroup);
         int word = 0;
-        for (int j = 0; j < 4; j++)
+        for (int j = 0; j < 4 && k + j < a.K; j++)
         {
-            int k = (kWord * 4) + j;
-            if (k >= a.K)
-                break;
-            int ci = k % a.CinPerGroup;
-            int tap = k / a.CinPerGroup;
-            int kx = tap % a.KW;
-            int ky = tap / a.KW;
             int ih = (oh * a.StrideH) - a.PadTop + (ky * a.DilationH);
             int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
             int value = a.InputZeroPoint;
             if (ih >= 0 && ih < a.H && iw >= 0 && iw < a.W)
-                value = input[((((n * a.H) + ih) * a.W) + iw) * a.C + (group * a.CinPerGroup) + ci] ^ a.InputFlip;
+                value = input[channelBase + (((ih * a.W) + iw) * a.C) + ci] ^ a.InputFlip;
             word |= (value & 0xFF) << (8 * j);
+            ci++;
+            if (ci == a.CinPerGroup)
+            {
+                ci = 0;
+                kx++;
+                if (kx == a.KW)
+                {
+                    kx = 0;
+                    ky++;
+                }
+            }
         }
 
         return word;

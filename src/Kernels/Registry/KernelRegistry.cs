@@ -32,6 +32,7 @@ public static class KernelRegistry
         var portable = Kernel(typeof(ConvKernels), nameof(ConvKernels.TiledConv)).MakeGenericMethod(typeof(PortableDot4));
         var dp4a = Kernel(typeof(ConvKernels), nameof(ConvKernels.TiledConv)).MakeGenericMethod(typeof(Dp4aDot4));
         var tensorCore = Kernel(typeof(TensorCoreConvKernel), nameof(TensorCoreConvKernel.TensorCoreConv));
+        var depthwise = Kernel(typeof(DepthwiseConvKernel), nameof(DepthwiseConvKernel.DepthwiseConv));
         var entries = new List<KernelEntry>();
         foreach (var input in s_int8Types)
         {
@@ -43,6 +44,9 @@ public static class KernelRegistry
                     entries.Add(new(new(op, input, output), KernelPath.Dp4a, dp4a, KernelGrouping.Explicit));
                     entries.Add(new(new(op, input, output), KernelPath.Portable, portable, KernelGrouping.Explicit));
                 }
+
+                // Depthwise convolutions only (DepthwiseConvKernel.Applies).
+                entries.Add(new(new(KernelOp.Conv, input, output), KernelPath.Portable, depthwise, KernelGrouping.Implicit));
 
                 foreach (var op in new[] { KernelOp.AveragePool, KernelOp.GlobalAveragePool })
                     entries.Add(Implicit(op, input, output, typeof(PoolKernels), nameof(PoolKernels.AveragePool)));

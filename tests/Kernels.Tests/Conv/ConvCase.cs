@@ -28,11 +28,14 @@ public sealed record ConvCase(
         ["depthwise-stride2-relu6"] = new(
             new() { Batch = 1, InHeight = 11, InWidth = 13, InChannels = 5, OutChannels = 5, KernelHeight = 3, KernelWidth = 3, StrideHeight = 2, StrideWidth = 2, PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1, Groups = 5 },
             QuantElementType.Int8, QuantElementType.UInt8, FusedActivation.Clip(0, 6), 150),
+        ["depthwise-dilated-asympad-u8"] = new(
+            new() { Batch = 2, InHeight = 6, InWidth = 7, InChannels = 6, OutChannels = 6, KernelHeight = 3, KernelWidth = 2, PadTop = 2, PadLeft = 1, PadRight = 2, DilationHeight = 2, DilationWidth = 3, Groups = 6 },
+            QuantElementType.UInt8, QuantElementType.UInt8, FusedActivation.None, 30),
         ["gemm-37x45x33-u8"] = new(
             Conv2DGeometry.ForGemm(37, 45, 33),
             QuantElementType.UInt8, QuantElementType.Int8, FusedActivation.None, 30, PerTensorWeights: true),
         ["deep-k-multi-tile"] = new(
-            new() { Batch = 1, InHeight = 6, InWidth = 7, InChannels = 41, OutChannels = 35, KernelHeight = 3, KernelWidth = 3, PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1 },
+            new() { Batch = 1, InHeight = 6, InWidth = 6, InChannels = 27, OutChannels = 35, KernelHeight = 3, KernelWidth = 3, PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1 },
             QuantElementType.UInt8, QuantElementType.UInt8, FusedActivation.None, 30),
         ["saturating-both-ends"] = new(
             new() { Batch = 1, InHeight = 4, InWidth = 5, InChannels = 7, OutChannels = 6, KernelHeight = 1, KernelWidth = 3, PadLeft = 1, PadRight = 1 },

@@ -13,8 +13,7 @@ namespace Onnxc.Kernels.Tests.Support;
 /// </summary>
 public static class TestAccelerators
 {
-    private static readonly Lazy<Context> s_context = new(() =>
-        Context.Create(builder => builder.CPU(Int8KernelLibrary.CpuDevice).Cuda().Optimize(OptimizationLevel.O1)));
+    private static readonly Lazy<Context> s_context = new(KernelDevices.CreateContext);
 
     private static readonly Dictionary<string, Int8KernelLibrary> s_libraries = [];
 
