@@ -87,8 +87,9 @@ public static class RangeObservers
 
     /// <summary>
     /// The KL-divergence threshold (TensorRT's method) on the magnitude histogram: for each candidate bin count i,
-    /// P is the histogram cut at i with the tail added to its last bin, Q is P merged into the available levels and
-    /// spread back over P's non-empty bins; the i with least KL(P‖Q) gives T = i·w.
+    /// P is the histogram cut at i with the tail added to its last bin, Q is the cut histogram without the tail
+    /// merged into the available levels and spread back over its non-empty bins (so clipping mass away costs
+    /// divergence, and coarse levels cost it too); the i with least KL(P‖Q) gives T = i·w.
     /// </summary>
     public static double EntropyThreshold(TensorHistogram h)
     {
@@ -132,13 +133,13 @@ public static class RangeObservers
                 int nonEmpty = 0;
                 for (int k = start; k < end; k++)
                 {
-                    total += p[k];
-                    nonEmpty += p[k] > 0 ? 1 : 0;
+                    total += m[k];
+                    nonEmpty += m[k] > 0 ? 1 : 0;
                 }
 
                 for (int k = start; k < end; k++)
                 {
-                    q[k] = p[k] > 0 ? total / nonEmpty : 0;
+                    q[k] = m[k] > 0 ? total / nonEmpty : 0;
                 }
             }
 

@@ -79,6 +79,15 @@ public static class QdqEmitter
             }
         }
 
+        // Constants are internal to the model: short names keep small models small (activations keep theirs).
+        foreach (Value init in g.Initializers.ToList())
+        {
+            if (!init.IsGraphInput && !init.IsGraphOutput && init.Name.Length > 8)
+            {
+                g.Rename(init, g.Model.FreshName("k"));
+            }
+        }
+
         g.SortTopologically();
     }
 

@@ -45,8 +45,39 @@ public static class QuantizationPreparation
             }
         }
 
+        foreach (Node n in g.Nodes)
+        {
+            if (n.OpType is "Conv" or "MaxPool" or "AveragePool")
+            {
+                DropDefaultAttributes(g, n);
+            }
+        }
+
         RemoveUnusedInitializers(g);
         return folds;
+    }
+
+    /// <summary>
+    /// Removes attributes equal to their defaults (strides and dilations of 1, group 1, zero pads, auto_pad NOTSET):
+    /// same op, fewer bytes, which matters for small models where the graph weighs as much as the INT8 weights.
+    /// </summary>
+    private static void DropDefaultAttributes(Graph g, Node n)
+    {
+        foreach (NodeAttribute a in n.Attributes.ToList())
+        {
+            bool isDefault = a.Name switch
+            {
+                "strides" or "dilations" => a.Kind == AttributeKind.Ints && a.Ints.All(v => v == 1),
+                "pads" => a.Kind == AttributeKind.Ints && a.Ints.All(v => v == 0),
+                "group" => a.Kind == AttributeKind.Int && a.I == 1,
+                "auto_pad" => a.Kind == AttributeKind.String && a.StringValue == "NOTSET",
+                _ => false,
+            };
+            if (isDefault)
+            {
+                g.RemoveAttribute(n, a.Name);
+            }
+        }
     }
 
     private static bool FoldConstantReshape(Graph g, Node n)
@@ -146,7 +177,7 @@ public static class QuantizationPreparation
 
         Value bias = g.AddConstant(c.Name + "_vector", TensorData.FromFloats([n], ct.ToFloats()));
         Value y = add.Outputs[0]!;
-        Node gemm = g.AddNode("Gemm", [mm.Input(0), w, bias], [g.Model.FreshName(y.Name + "_gemm")], name: g.Model.FreshName((mm.Name.Length > 0 ? mm.Name : "MatMul") + "_gemm"), before: add);
+        Node gemm = g.AddNode("Gemm", [mm.Input(0), w, bias], [g.Model.FreshName(y.Name + "_gemm")], name: mm.Name, before: add);
         Graph.SetType(gemm.Outputs[0]!, y.Type);
         g.ReplaceAllUsesWith(y, gemm.Outputs[0]!);
         g.RemoveNode(add);

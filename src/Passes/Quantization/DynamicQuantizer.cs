@@ -1,0 +1,166 @@
+// -O int8-dynamic: int8 weights for MatMul/Gemm, activations quantized at run time; needs no calibration data.
+using Onnxc.GraphIR;
+using Onnxc.Passes.Data;
+
+namespace Onnxc.Passes.Quantization;
+
+/// <summary>
+/// Dynamic quantization. Each MatMul with a constant [K, N] weight (and each Gemm with transA = 0, a constant B and
+/// a constant or absent bias vector) becomes com.microsoft DynamicQuantizeMatMul(A, B_int8, b_scale, b_zp, bias):
+/// ORT quantizes A to u8 per call from its actual range and multiplies u8·s8 into int32. The weights are symmetric
+/// int8 per output column, and follow the same target rule as static INT8 (7-bit without VNNI), since the kernel
+/// is the same u8·s8 GEMM. Gemm's alpha is folded into B and beta into the bias; a transposed B is stored [K, N].
+/// </summary>
+public static class DynamicQuantizer
+{
+    public static QuantizationResult Compile(Model model, QuantizationOptions options, SampleSet? verifyData = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        long sizeBefore = ModelCopy.SerializedSize(model);
+        Model prepared = ModelCopy.Clone(model);
+        QuantizationPreparation.Run(prepared);
+        Model m = ModelCopy.Clone(prepared);
+        Graph g = m.Graph;
+        var excludedNames = new HashSet<string>(options.Exclude, StringComparer.Ordinal);
+        var excludedTypes = new HashSet<string>(options.Exclude, StringComparer.OrdinalIgnoreCase);
+        var decisions = new List<NodeDecision>();
+        foreach (Node n in g.Nodes.ToList())
+        {
+            string label = n.Name.Length > 0 ? n.Name : n.Outputs[0]?.Name ?? n.OpType;
+            if (n.OpType is not ("MatMul" or "Gemm") || !n.IsDefaultDomain)
+            {
+                decisions.Add(new NodeDecision(label, n.OpType, false, "dynamic quantization covers MatMul and Gemm only"));
+                continue;
+            }
+
+            if (excludedNames.Contains(n.Name) || excludedNames.Contains(label) || excludedTypes.Contains(n.OpType))
+            {
+                decisions.Add(new NodeDecision(label, n.OpType, false, "excluded (--exclude)"));
+                continue;
+            }
+
+            string? why = Rewrite(g, n, options);
+            decisions.Add(new NodeDecision(label, n.OpType, why is null, why ?? "DynamicQuantizeMatMul, int8 weights per column"));
+        }
+
+        foreach (Value init in g.Initializers.ToList())
+        {
+            if (init.Uses.Count == 0 && !init.IsGraphInput && !init.IsGraphOutput)
+            {
+                g.RemoveInitializer(init);
+            }
+        }
+
+        if (decisions.Any(d => d.Quantized) && m.OpsetVersion(QOperatorLowering.MsDomain) is null)
+        {
+            m.SetOpset(QOperatorLowering.MsDomain, 1);
+        }
+
+        var summary = new CompileSummary
+        {
+            Mode = "int8-dynamic",
+            Format = QuantFormat.QOperator,
+            Target = options.Target.Name,
+            Encoding = $"u8 activations quantized at run time, s8 symmetric weights in [-{QuantMath.WeightMax(options.ReducedRange)}, {QuantMath.WeightMax(options.ReducedRange)}] per column",
+            Nodes = decisions,
+            SizeBefore = sizeBefore,
+            SizeAfter = ModelCopy.SerializedSize(m),
+        };
+        if (options.Verify == VerifyMode.Verify && verifyData is not null)
+        {
+            int batch = verifyData.FixedBatchSize ?? Math.Min(8, options.VerifySamples);
+            VerificationResult v = SelfVerifier.Verify(prepared, m, verifyData.Batches(batch, Math.Max(1, options.VerifySamples)));
+            summary = summary with { Verification = v };
+            if (!v.Passed)
+            {
+                throw new QuantizationException(v.Message, summary);
+            }
+        }
+
+        return new QuantizationResult(m, null, summary);
+    }
+
+    /// <summary>Rewrites one MatMul/Gemm; returns why not when it cannot.</summary>
+    private static string? Rewrite(Graph g, Node n, QuantizationOptions options)
+    {
+        if (n.Input(0) is not { } a || a.ElementType != ElementType.Float)
+        {
+            return "input is not float";
+        }
+
+        if (n.Input(1) is not { IsConstant: true } b || b.Initializer!.ElementType != ElementType.Float || b.Initializer.Dims.Length != 2)
+        {
+            return "weight is not a constant float matrix";
+        }
+
+        float[] w = b.Initializer.ToFloats();
+        long rows = b.Initializer.Dims[0], cols = b.Initializer.Dims[1];
+        float alpha = 1, beta = 1;
+        float[]? bias = null;
+        if (n.OpType == "Gemm")
+        {
+            if (n.GetInt("transA", 0) != 0)
+            {
+                return "Gemm with transA";
+            }
+
+            alpha = n.GetFloat("alpha", 1);
+            beta = n.GetFloat("beta", 1);
+            if (n.GetInt("transB", 0) != 0)
+            {
+                w = Transpose(w, rows, cols);
+                (rows, cols) = (cols, rows);
+            }
+
+            if (n.Input(2) is { } c)
+            {
+                if (!c.IsConstant || (c.Initializer!.ElementCount != cols && c.Initializer.ElementCount != 1))
+                {
+                    return "bias is not a constant vector";
+                }
+
+                float[] cv = c.Initializer.ToFloats();
+                bias = [.. Enumerable.Range(0, (int)cols).Select(i => beta * cv[cv.Length == 1 ? 0 : i])];
+            }
+        }
+
+        if (alpha != 1)
+        {
+            w = [.. w.Select(v => v * alpha)];
+        }
+
+        (sbyte[] q, QuantParams p) = QuantMath.Weight(w, [rows, cols], options.Weights == WeightGranularity.PerChannel ? 1 : null, options.ReducedRange);
+        Value wq = g.AddConstant("w", TensorData.FromSBytes([rows, cols], q));
+        long[] sdims = p.IsPerChannel ? [cols] : [];
+        Value scale = g.AddConstant("s", TensorData.FromFloats(sdims, p.Scales.AsSpan()));
+        Value zp = g.AddConstant("z", TensorData.FromSBytes(sdims, new sbyte[p.Scales.Length]));
+        Value? biasValue = bias is null ? null : g.AddConstant("b", TensorData.FromFloats([cols], bias));
+        Value y = n.Outputs[0]!;
+        Node dq = g.AddNode(
+            "DynamicQuantizeMatMul",
+            biasValue is null ? [a, wq, scale, zp] : [a, wq, scale, zp, biasValue],
+            [g.Model.FreshName(y.Name + "_dyn")],
+            domain: QOperatorLowering.MsDomain,
+            name: n.Name,
+            before: n);
+        Graph.SetType(dq.Outputs[0]!, y.Type);
+        g.ReplaceAllUsesWith(y, dq.Outputs[0]!);
+        g.RemoveNode(n);
+        return null;
+    }
+
+    private static float[] Transpose(float[] w, long rows, long cols)
+    {
+        var t = new float[w.Length];
+        for (long r = 0; r < rows; r++)
+        {
+            for (long c = 0; c < cols; c++)
+            {
+                t[(c * rows) + r] = w[(r * cols) + c];
+            }
+        }
+
+        return t;
+    }
+}
