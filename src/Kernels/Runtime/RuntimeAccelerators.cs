@@ -14,8 +14,7 @@ namespace Onnxc.Kernels.Runtime;
 /// </summary>
 internal sealed class RuntimeAccelerators
 {
-    private static readonly Lazy<Context> s_context = new(() =>
-        Context.Create(builder => builder.CPU(Int8KernelLibrary.CpuDevice).Cuda().Optimize(OptimizationLevel.O1)));
+    private static readonly Lazy<Context> s_context = new(KernelDevices.CreateContext);
 
     private static readonly Dictionary<RuntimeDevice, RuntimeAccelerators> s_devices = [];
 
