@@ -24,6 +24,7 @@ internal sealed class AccuracyControl(Model prepared, QuantizationOptions option
         int[]? indices = options.AccuracySamples is int n ? SubsetPicker.EvenlySpread(eval.Count, n) : null;
         double floatTop1 = Top1(prepared, indices);
         double top1 = Top1(quantized, indices);
+        double initial = top1;
         int samples = indices?.Length ?? eval.Count;
         log($"accuracy: float {floatTop1:F2}%, int8 {top1:F2}% on {samples} samples (limit {maxDrop:F2} points)");
         IReadOnlyList<LayerSensitivity> ranking = Rank(plan, table);
@@ -49,7 +50,7 @@ internal sealed class AccuracyControl(Model prepared, QuantizationOptions option
             }
         }
 
-        var result = new AccuracyControlResult(samples, floatTop1, top1, maxDrop, floatTop1 - top1 <= maxDrop, ranking);
+        var result = new AccuracyControlResult(samples, floatTop1, initial, top1, maxDrop, floatTop1 - top1 <= maxDrop, ranking);
         return (quantized, plan, table, result, fallbacks);
     }
 
@@ -69,6 +70,15 @@ internal sealed class AccuracyControl(Model prepared, QuantizationOptions option
             if (q.Outputs[0]!.Uses.FirstOrDefault(u => u.Node.OpType == "DequantizeLinear").Node is { } dq)
             {
                 dqOf[q.Inputs[0]!.Name] = dq.Outputs[0]!.Name;
+            }
+        }
+
+        // A layer whose output is a graph output stays float there: compare that output itself.
+        foreach (Value o in prepared.Graph.Outputs)
+        {
+            if (qdq.Graph.Outputs.Any(q => q.Name == o.Name))
+            {
+                dqOf.TryAdd(o.Name, o.Name);
             }
         }
 

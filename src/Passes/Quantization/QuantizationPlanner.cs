@@ -192,7 +192,7 @@ public static class QuantizationPlanner
         if (node.OpType == "Pad" && node.GetString("mode", "constant") == "constant" && node.Input(2) is { } pv
             && (!pv.IsConstant || pv.Initializer!.ToDoubles().Any(v => v != 0)))
         {
-            return "pads with a non-zero value";
+            return "its pad value is not a constant zero";
         }
 
         return null;
