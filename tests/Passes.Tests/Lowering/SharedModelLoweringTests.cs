@@ -64,7 +64,7 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
         output.WriteLine(lowering.Summary());
         float step = OutputStep(qdq);
 
-        using var ort = OrtRunner.Open(path);
+        using var ort = InferenceRunner.Open(path);
         var device = Environment.GetEnvironmentVariable("ONNXC_LOWERING_DEVICE") == "auto" ? RuntimeDevice.Auto : RuntimeDevice.Cpu;
         using var runtime = PlanRuntime.Create(lowering.Plan, device);
         output.WriteLine(runtime.DeviceDescription);
