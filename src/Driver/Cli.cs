@@ -53,6 +53,7 @@ public static class Cli
         new CompileCommand().AddTo(root);
         root.Add(new InspectCommand().Create());
         root.Add(new EvalCommand().Create());
+        root.Add(new RunCommand().Create());
         HelpWriter.Apply(root);
         VersionWriter.Apply(root);
         return root;

@@ -41,12 +41,42 @@ internal static class Int8Compilation
             WriteReport(result.Summary, s.ReportPath);
         }
 
+        if (Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } gpu)
+        {
+            LowerForGpu(result.Model, gpu, options.ModelPath, stdout);
+        }
+
         return result.Model;
+    }
+
+    /// <summary>
+    /// Lowers the QDQ model to the target's INT8 kernel plan and embeds the plan and its PTX in the model's metadata:
+    /// ONNX Runtime ignores them and runs the file as it is, `onnxc run` runs the kernels.
+    /// </summary>
+    private static void LowerForGpu(Model model, Kernels.Targets.TargetDescription target, string modelPath, TextWriter stdout)
+    {
+        Passes.Lowering.LoweringResult lowering;
+        try
+        {
+            lowering = Passes.Lowering.Int8Lowering.Lower(model, new Passes.Lowering.LoweringOptions(target) { Ptx = new Passes.Lowering.PlanPtxProvider() });
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
+        {
+            throw new InvalidModelException($"cannot lower to {target.Name} kernels: {e.Message}", modelPath);
+        }
+
+        Kernels.Runtime.PlanArtifact.Embed(model, lowering.Plan, lowering.Ptx);
+        stdout.Write(lowering.Summary());
     }
 
     /// <summary>Checks the flags before any model is read, so a typo is a usage error (exit 1).</summary>
     public static string? Validate(Int8Settings s)
     {
+        if (Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } && s.Format != "qdq")
+        {
+            return $"--target {s.Target} lowers the QDQ form; --format {s.Format} cannot be lowered";
+        }
+
         try
         {
             ToOptions(s);
@@ -75,7 +105,7 @@ internal static class Int8Compilation
         {
             // The GPU target's file must still give right answers in ONNX Runtime on any CPU, so it takes the
             // encoding that is safe without VNNI; only --target cpu-vnni asks for full 8-bit weights.
-            Target = QuantTarget.Parse(s.Target == "rtx2050" ? "cpu" : s.Target),
+            Target = QuantTarget.Parse(Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } ? "cpu" : s.Target),
             Activations = QuantizationOptions.ParseActivations(s.Activations),
             Weights = s.PerTensorWeights ? WeightGranularity.PerTensor : WeightGranularity.PerChannel,
             Format = QuantizationOptions.ParseFormat(s.Format),
