@@ -1,5 +1,4 @@
 // Bad calibration and evaluation data on the command line: one line naming the file, exit 2, nothing written.
-using System.Text;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Driver.Tests;
@@ -8,22 +7,8 @@ public sealed class BadDataTests
 {
     private static string DefaultModel => Path.Combine(SharedData.RepoRoot, "models", "shapes-cnn.onnx");
 
-    /// <summary>A NumPy v1.0 file of a C-order array with <paramref name="descr"/> ('|u1', '&lt;f4', '&lt;i8') and raw little-endian data.</summary>
-    private static void WriteNpy(string path, string descr, long[] shape, byte[] data)
-    {
-        string dims = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
-        string header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {dims}, }}";
-        int total = 10 + header.Length + 1;
-        header = header.PadRight(header.Length + ((64 - (total % 64)) % 64)) + "\n";
-        using var file = File.Create(path);
-        file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        file.Write(BitConverter.GetBytes((ushort)header.Length));
-        file.Write(Encoding.ASCII.GetBytes(header));
-        file.Write(data);
-    }
-
     private static void WriteLabels(string folder, int count) =>
-        WriteNpy(Path.Combine(folder, "labels.npy"), "<i8", [count], new byte[count * 8]);
+        NpyFile.Write(Path.Combine(folder, "labels.npy"), "<i8", [count], new byte[count * 8]);
 
     public static TheoryData<string, string> Cases => new()
     {
@@ -46,19 +31,19 @@ public sealed class BadDataTests
         switch (kind)
         {
             case "wrong-shape":
-                WriteNpy(data, "|u1", [4, 5, 7], new byte[4 * 5 * 7]);
+                NpyFile.Write(data, "|u1", [4, 5, 7], new byte[4 * 5 * 7]);
                 break;
             case "wrong-dtype":
-                WriteNpy(data, "<i8", [2, 28, 28], new byte[2 * 28 * 28 * 8]);
+                NpyFile.Write(data, "<i8", [2, 28, 28], new byte[2 * 28 * 28 * 8]);
                 break;
             case "nan":
                 byte[] floats = new byte[2 * 28 * 28 * 4];
                 BitConverter.GetBytes(float.NaN).CopyTo(floats, 40);
-                WriteNpy(data, "<f4", [2, 28, 28], floats);
+                NpyFile.Write(data, "<f4", [2, 28, 28], floats);
                 preprocess = string.Empty;
                 break;
             case "label-mismatch":
-                WriteNpy(data, "|u1", [3, 28, 28], new byte[3 * 28 * 28]);
+                NpyFile.Write(data, "|u1", [3, 28, 28], new byte[3 * 28 * 28]);
                 WriteLabels(dir.Path, 5);
                 break;
             case "empty-folder":
@@ -71,7 +56,7 @@ public sealed class BadDataTests
                 File.WriteAllBytes(Path.Combine(data, "broken.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10, 0, 0, 0, 13, 1, 2, 3]);
                 break;
             case "bad-preprocess":
-                WriteNpy(data, "|u1", [2, 28, 28], new byte[2 * 28 * 28]);
+                NpyFile.Write(data, "|u1", [2, 28, 28], new byte[2 * 28 * 28]);
                 preprocess = "scale=";
                 break;
         }

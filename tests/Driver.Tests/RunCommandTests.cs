@@ -1,5 +1,4 @@
 // -O int8 --target rtx2050 embeds a kernel plan that ORT ignores and `onnxc run` executes (CPU accelerator here).
-using System.Text;
 using Microsoft.ML.OnnxRuntime;
 using Onnxc.TestSupport;
 
@@ -8,17 +7,6 @@ namespace Onnxc.Driver.Tests;
 public sealed class RunCommandTests
 {
     private static string Models(params string[] parts) => Path.Combine([SharedData.RepoRoot, "models", .. parts]);
-
-    private static void WriteFloatNpy(string path, int[] shape, float[] data)
-    {
-        string header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({string.Join(", ", shape)}), }}";
-        header = header.PadRight(header.Length + ((64 - ((10 + header.Length + 1) % 64)) % 64)) + "\n";
-        using var file = File.Create(path);
-        file.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        file.Write(BitConverter.GetBytes((ushort)header.Length));
-        file.Write(Encoding.ASCII.GetBytes(header));
-        file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
-    }
 
     [Fact]
     public void Lowered_model_runs_in_ORT_unchanged_and_on_our_runtime_with_the_same_top1()
@@ -33,7 +21,7 @@ public sealed class RunCommandTests
 
         var random = new Random(9);
         float[] pixels = [.. Enumerable.Range(0, 28 * 28).Select(i => (i % 28 > 8 && i % 28 < 20 && i / 28 > 8 && i / 28 < 20) ? 0.9f : (float)random.NextDouble() * 0.1f)];
-        WriteFloatNpy(dir.File("x.npy"), [1, 1, 28, 28], pixels);
+        NpyFile.WriteFloats(dir.File("x.npy"), [1, 1, 28, 28], pixels);
         float[] ort = OrtRunner.RunOnce(model, new Dictionary<string, OrtTensor> { ["input"] = OrtTensor.FromFloats([1, 1, 28, 28], pixels) }, GraphOptimizationLevel.ORT_DISABLE_ALL)[0].ToFloats();
 
         CliResult run = CliRunner.Run("run", model, "--target", "rtx2050", "--input", dir.File("x.npy"), "--output", dir.File("y.npy"), "--cpu");
@@ -48,7 +36,7 @@ public sealed class RunCommandTests
     public void A_model_without_a_plan_is_refused_clearly()
     {
         using var dir = new TempDir();
-        WriteFloatNpy(dir.File("x.npy"), [1, 1, 28, 28], new float[784]);
+        NpyFile.WriteFloats(dir.File("x.npy"), [1, 1, 28, 28], new float[784]);
         CliResult run = CliRunner.Run("run", Models("shapes-cnn.onnx"), "--target", "rtx2050", "--input", dir.File("x.npy"));
         Assert.Equal(ExitCodes.InvalidInput, run.ExitCode);
         Assert.Contains("no usable kernel plan", run.Stderr);
