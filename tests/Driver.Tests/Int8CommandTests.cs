@@ -80,6 +80,18 @@ public sealed class Int8CommandTests
     }
 
     [Fact]
+    public void Eval_with_default_options_works_as_the_README_shows()
+    {
+        CliResult eval = CliRunner.Run("eval", Models("shapes-cnn.onnx"), "--data", Models("shapes-test", "images.npy"), "--preprocess", Scale, "--limit", "200");
+        Assert.True(eval.ExitCode == ExitCodes.Ok, eval.ToString());
+        Assert.Contains("top-1", eval.Stdout);
+
+        CliResult bad = CliRunner.Run("eval", Models("shapes-cnn.onnx"), "--data", Models("shapes-test", "images.npy"), "--batch", "0");
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("--batch must be positive", bad.Stderr);
+    }
+
+    [Fact]
     public void Dynamic_int8_needs_no_data()
     {
         using var dir = new TempDir();

@@ -50,13 +50,24 @@ internal sealed class EvalCommand
             _model, _data, _preprocess, _baseline, _limit, _batch, _json, _compare,
         };
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
+        // Checked on the options themselves: at the command level an option the user left out reads as 0, not as
+        // its default.
+        _batch.Validators.Add(o =>
+        {
+            if (o.Tokens.Count > 0 && o.GetValueOrDefault<int>() <= 0)
+            {
+                o.AddError("--batch must be positive");
+            }
+        });
+        _limit.Validators.Add(o =>
+        {
+            if (o.Tokens.Count > 0 && o.GetValueOrDefault<int?>() is <= 0)
+            {
+                o.AddError("--limit must be positive");
+            }
+        });
         command.Validators.Add(r =>
         {
-            if (r.GetValue(_batch) <= 0 || r.GetValue(_limit) is <= 0)
-            {
-                r.AddError("--batch and --limit must be positive");
-            }
-
             if (r.GetValue(_compare) && r.GetValue(_baseline) is null)
             {
                 r.AddError("--compare needs --baseline");
