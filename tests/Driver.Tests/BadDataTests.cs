@@ -8,7 +8,7 @@ public sealed class BadDataTests
     private static string DefaultModel => Path.Combine(SharedData.RepoRoot, "models", "shapes-cnn.onnx");
 
     private static void WriteLabels(string folder, int count) =>
-        NpyFile.Write(Path.Combine(folder, "labels.npy"), "<i8", [count], new byte[count * 8]);
+        NpyWriter.Write(Path.Combine(folder, "labels.npy"), "<i8", [count], new byte[count * 8]);
 
     public static TheoryData<string, string> Cases => new()
     {
@@ -31,19 +31,19 @@ public sealed class BadDataTests
         switch (kind)
         {
             case "wrong-shape":
-                NpyFile.Write(data, "|u1", [4, 5, 7], new byte[4 * 5 * 7]);
+                NpyWriter.Write(data, "|u1", [4, 5, 7], new byte[4 * 5 * 7]);
                 break;
             case "wrong-dtype":
-                NpyFile.Write(data, "<i8", [2, 28, 28], new byte[2 * 28 * 28 * 8]);
+                NpyWriter.Write(data, "<i8", [2, 28, 28], new byte[2 * 28 * 28 * 8]);
                 break;
             case "nan":
                 byte[] floats = new byte[2 * 28 * 28 * 4];
                 BitConverter.GetBytes(float.NaN).CopyTo(floats, 40);
-                NpyFile.Write(data, "<f4", [2, 28, 28], floats);
+                NpyWriter.Write(data, "<f4", [2, 28, 28], floats);
                 preprocess = string.Empty;
                 break;
             case "label-mismatch":
-                NpyFile.Write(data, "|u1", [3, 28, 28], new byte[3 * 28 * 28]);
+                NpyWriter.Write(data, "|u1", [3, 28, 28], new byte[3 * 28 * 28]);
                 WriteLabels(dir.Path, 5);
                 break;
             case "empty-folder":
@@ -56,7 +56,7 @@ public sealed class BadDataTests
                 File.WriteAllBytes(Path.Combine(data, "broken.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10, 0, 0, 0, 13, 1, 2, 3]);
                 break;
             case "bad-preprocess":
-                NpyFile.Write(data, "|u1", [2, 28, 28], new byte[2 * 28 * 28]);
+                NpyWriter.Write(data, "|u1", [2, 28, 28], new byte[2 * 28 * 28]);
                 preprocess = "scale=";
                 break;
         }

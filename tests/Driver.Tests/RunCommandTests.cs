@@ -21,7 +21,7 @@ public sealed class RunCommandTests
 
         var random = new Random(9);
         float[] pixels = [.. Enumerable.Range(0, 28 * 28).Select(i => (i % 28 > 8 && i % 28 < 20 && i / 28 > 8 && i / 28 < 20) ? 0.9f : (float)random.NextDouble() * 0.1f)];
-        NpyFile.WriteFloats(dir.File("x.npy"), [1, 1, 28, 28], pixels);
+        NpyWriter.WriteFloat32(dir.File("x.npy"), [1, 1, 28, 28], pixels);
         float[] ort = OrtRunner.RunOnce(model, new Dictionary<string, OrtTensor> { ["input"] = OrtTensor.FromFloats([1, 1, 28, 28], pixels) }, GraphOptimizationLevel.ORT_DISABLE_ALL)[0].ToFloats();
 
         CliResult run = CliRunner.Run("run", model, "--target", "rtx2050", "--input", dir.File("x.npy"), "--output", dir.File("y.npy"), "--cpu");
@@ -36,7 +36,7 @@ public sealed class RunCommandTests
     public void A_model_without_a_plan_is_refused_clearly()
     {
         using var dir = new TempDir();
-        NpyFile.WriteFloats(dir.File("x.npy"), [1, 1, 28, 28], new float[784]);
+        NpyWriter.WriteFloat32(dir.File("x.npy"), [1, 1, 28, 28], new float[784]);
         CliResult run = CliRunner.Run("run", Models("shapes-cnn.onnx"), "--target", "rtx2050", "--input", dir.File("x.npy"));
         Assert.Equal(ExitCodes.InvalidInput, run.ExitCode);
         Assert.Contains("no usable kernel plan", run.Stderr);

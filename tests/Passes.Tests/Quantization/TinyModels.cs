@@ -1,4 +1,5 @@
 // Test helper: small hand-built float models and .npy sample sets for quantization tests.
+using Onnxc.TestSupport;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Data;
 using Onnxc.Passes.Tests.Data;

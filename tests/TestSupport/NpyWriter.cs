@@ -1,10 +1,10 @@
-// Test helper: writes small .npy files (any header version, dtype text and shape) to exercise the reader.
+// Test helper: writes small .npy files (any header version, dtype text and shape) for the reader and command tests.
 using System.Globalization;
 using System.Text;
 
-namespace Onnxc.Passes.Tests.Data;
+namespace Onnxc.TestSupport;
 
-internal static class NpyWriter
+public static class NpyWriter
 {
     public static void Write(string path, string descr, long[] shape, byte[] data, int version = 1, bool fortranOrder = false)
     {
