@@ -10,12 +10,12 @@ namespace Onnxc.Kernels;
 
 public sealed partial class Int8KernelLibrary
 {
-    private Action<Index1D, ArrayView<byte>, ArrayView<byte>, PoolKernelArgs>? _maxPool;
-    private Action<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<int>, PoolKernelArgs>? _averagePool;
-    private Action<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, AddRequantization>? _add;
-    private Action<Index1D, ArrayView<byte>, ArrayView<byte>, ConcatSlice>? _concatInto;
-    private Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<int>, QdqArgs>? _quantize;
-    private Action<Index1D, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, QdqArgs>? _dequantize;
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, PoolKernelArgs>? _maxPool;
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<int>, PoolKernelArgs>? _averagePool;
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, AddRequantization>? _add;
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<byte>, ConcatSlice>? _concatInto;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<int>, QdqArgs>? _quantize;
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, QdqArgs>? _dequantize;
 
     public DeviceAveragePool Upload(PackedAveragePool packed)
     {
@@ -38,8 +38,8 @@ public sealed partial class Int8KernelLibrary
         RequireLength(output.Length, geometry.OutputElements, "MaxPool output");
         var args = PoolKernelArgs.From(geometry);
         args.InputFlip = type.SignFlip();
-        _maxPool ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<byte>, PoolKernelArgs>(PoolKernels.MaxPool);
-        _maxPool((int)geometry.OutputElements, input, output, args);
+        _maxPool ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, PoolKernelArgs>(PoolKernels.MaxPool);
+        _maxPool(GridStride.Config(_accelerator, geometry.OutputElements), input, output, args);
     }
 
     /// <summary>AveragePool or GlobalAveragePool (<see cref="PoolGeometry.Global"/>) on NHWC bytes.</summary>
@@ -49,9 +49,9 @@ public sealed partial class Int8KernelLibrary
         var g = pool.Packed.Geometry;
         RequireLength(input.Length, g.InputElements, "AveragePool input");
         RequireLength(output.Length, g.OutputElements, "AveragePool output");
-        _averagePool ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<int>, PoolKernelArgs>(
+        _averagePool ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<int>, PoolKernelArgs>(
             PoolKernels.AveragePool);
-        _averagePool((int)g.OutputElements, input, output, pool.Multipliers, pool.Shifts, pool.Args);
+        _averagePool(GridStride.Config(_accelerator, g.OutputElements), input, output, pool.Multipliers, pool.Shifts, pool.Args);
     }
 
     /// <summary>Same-shape quantized Add (residual connections), with optional fused Relu/Clip in <paramref name="requantization"/>.</summary>
@@ -61,9 +61,9 @@ public sealed partial class Int8KernelLibrary
         RequireLength(output.Length, a.Length, "Add output");
         if (a.Length > int.MaxValue)
             throw new ArgumentException("Add input larger than 2^31 elements");
-        _add ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, AddRequantization>(
+        _add ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, AddRequantization>(
             ElementwiseKernels.Add);
-        _add((int)a.Length, a, b, output, requantization);
+        _add(GridStride.Config(_accelerator, a.Length), a, b, output, requantization);
     }
 
     /// <summary>Concat: one launch per input, each writing (and requantizing) its slice of the output.</summary>
@@ -74,12 +74,12 @@ public sealed partial class Int8KernelLibrary
         if (slices.Count != inputs.Count || slices.Count == 0)
             throw new ArgumentException($"Concat got {inputs.Count} inputs for {slices.Count} slices");
         RequireLength(output.Length, (long)slices[0].Outer * slices[0].OutputRowLength, "Concat output");
-        _concatInto ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<byte>, ConcatSlice>(
+        _concatInto ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ConcatSlice>(
             ElementwiseKernels.ConcatInto);
         for (int i = 0; i < slices.Count; i++)
         {
             RequireLength(inputs[i].Length, slices[i].InputElements, $"Concat input {i}");
-            _concatInto((int)slices[i].InputElements, inputs[i], output, slices[i]);
+            _concatInto(GridStride.Config(_accelerator, slices[i].InputElements), inputs[i], output, slices[i]);
         }
     }
 
@@ -88,9 +88,9 @@ public sealed partial class Int8KernelLibrary
     {
         ArgumentNullException.ThrowIfNull(parameters);
         RequireLength(output.Length, input.Length, "QuantizeLinear output");
-        _quantize ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<int>, QdqArgs>(
+        _quantize ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<int>, QdqArgs>(
             QdqKernels.Quantize);
-        _quantize((int)input.Length, input, output, parameters.Scales, parameters.ZeroPoints, parameters.Parameters.Args);
+        _quantize(GridStride.Config(_accelerator, input.Length), input, output, parameters.Scales, parameters.ZeroPoints, parameters.Parameters.Args);
     }
 
     /// <summary>DequantizeLinear: int8/uint8 bytes in, float32 out (same layout).</summary>
@@ -98,8 +98,8 @@ public sealed partial class Int8KernelLibrary
     {
         ArgumentNullException.ThrowIfNull(parameters);
         RequireLength(output.Length, input.Length, "DequantizeLinear output");
-        _dequantize ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, QdqArgs>(
+        _dequantize ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, QdqArgs>(
             QdqKernels.Dequantize);
-        _dequantize((int)input.Length, input, output, parameters.Scales, parameters.ZeroPoints, parameters.Parameters.Args);
+        _dequantize(GridStride.Config(_accelerator, input.Length), input, output, parameters.Scales, parameters.ZeroPoints, parameters.Parameters.Args);
     }
 }

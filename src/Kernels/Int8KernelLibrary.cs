@@ -19,7 +19,7 @@ public sealed partial class Int8KernelLibrary
     private Action<KernelConfig, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convPortable;
     private Action<KernelConfig, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convDp4a;
     private Action<KernelConfig, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convTensorCore;
-    private Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convDepthwise;
+    private Action<KernelConfig, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>? _convDirect;
 
     public Int8KernelLibrary(Accelerator accelerator)
     {
@@ -52,23 +52,28 @@ public sealed partial class Int8KernelLibrary
         _ => true,
     };
 
-    /// <summary>The GEMM algorithm <see cref="ConvAlgorithm.Auto"/> resolves to on this accelerator.</summary>
+    /// <summary>
+    /// The algorithm <see cref="ConvAlgorithm.Auto"/> resolves to on this accelerator for a convolution that is
+    /// not depthwise: the best tiled kernel on CUDA, the direct kernel elsewhere (see <see cref="DirectConvKernel"/>).
+    /// </summary>
     public ConvAlgorithm SelectConvAlgorithm()
     {
+        if (_accelerator.AcceleratorType != AcceleratorType.Cuda)
+            return ConvAlgorithm.Direct;
         if (RunsNatively(ConvAlgorithm.TensorCore))
             return ConvAlgorithm.TensorCore;
         return RunsNatively(ConvAlgorithm.Dp4a) ? ConvAlgorithm.Dp4a : ConvAlgorithm.Portable;
     }
 
     /// <summary>
-    /// The algorithm for a convolution on a described target (compile-time choice, no device needed):
-    /// depthwise when it applies, else the best inner product the target's features allow.
+    /// The algorithm for a convolution on a described target (compile-time choice, no device needed): direct
+    /// for depthwise convolutions and CPU targets, else the best inner product the target's features allow.
     /// </summary>
     public static ConvAlgorithm SelectConvAlgorithm(TargetDescription target, Conv2DGeometry geometry)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (DepthwiseConvKernel.Applies(geometry))
-            return ConvAlgorithm.Depthwise;
+        if (DirectConvKernel.IsDepthwise(geometry) || target.Kind != TargetKind.CudaGpu)
+            return ConvAlgorithm.Direct;
         if (target.Has(TargetFeatures.Int8TensorCores))
             return ConvAlgorithm.TensorCore;
         return target.Has(TargetFeatures.Dp4a) ? ConvAlgorithm.Dp4a : ConvAlgorithm.Portable;
@@ -93,9 +98,7 @@ public sealed partial class Int8KernelLibrary
         RequireLength(input.Length, g.InputElements, "convolution input");
         RequireLength(output.Length, g.OutputElements, "convolution output");
         if (algorithm == ConvAlgorithm.Auto)
-            algorithm = DepthwiseConvKernel.Applies(g) ? ConvAlgorithm.Depthwise : SelectConvAlgorithm();
-        if (algorithm == ConvAlgorithm.Depthwise && !DepthwiseConvKernel.Applies(g))
-            throw new ArgumentException($"the depthwise kernel needs one input and one output channel per group, got {g}");
+            algorithm = DirectConvKernel.IsDepthwise(g) ? ConvAlgorithm.Direct : SelectConvAlgorithm();
         if (_accelerator.AcceleratorType == AcceleratorType.Cuda && !RunsNatively(algorithm))
             throw new NotSupportedException($"{algorithm} needs a newer GPU than {CudaArchitecture}");
 
@@ -106,10 +109,10 @@ public sealed partial class Int8KernelLibrary
             conv.Packed.Geometry.Groups);
         switch (algorithm)
         {
-            case ConvAlgorithm.Depthwise:
-                _convDepthwise ??= _accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>(
-                    DepthwiseConvKernel.DepthwiseConv);
-                _convDepthwise((int)g.OutputElements, input, conv.Weights, conv.Bias, conv.Multipliers, conv.Shifts, output, a);
+            case ConvAlgorithm.Direct:
+                _convDirect ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>(
+                    DirectConvKernel.DirectConv);
+                _convDirect(GridStride.Config(_accelerator, g.OutputElements), input, conv.Weights, conv.Bias, conv.Multipliers, conv.Shifts, output, a);
                 break;
             case ConvAlgorithm.TensorCore:
                 _convTensorCore ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<byte>, ConvKernelArgs>(

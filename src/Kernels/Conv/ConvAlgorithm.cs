@@ -3,7 +3,10 @@ namespace Onnxc.Kernels.Conv;
 
 public enum ConvAlgorithm
 {
-    /// <summary>The fastest variant the accelerator supports (tensor cores, then dp4a, then portable).</summary>
+    /// <summary>
+    /// Direct for depthwise convolutions and on ILGPU's CPU accelerator; otherwise the fastest tiled variant the
+    /// GPU supports (tensor cores, then dp4a, then portable).
+    /// </summary>
     Auto,
 
     /// <summary>Tiled kernel with the portable inner product; runs everywhere; the reference path.</summary>
@@ -15,6 +18,6 @@ public enum ConvAlgorithm
     /// <summary>mma.sync m16n8k32 tensor cores (CUDA sm_80+; warp-shuffle emulation elsewhere).</summary>
     TensorCore,
 
-    /// <summary>Direct depthwise kernel (channel multiplier 1 only); Auto picks it for such convolutions.</summary>
-    Depthwise,
+    /// <summary>Direct kernel without tiles (<see cref="DirectConvKernel"/>): any geometry, no shared memory.</summary>
+    Direct,
 }

@@ -1,12 +1,12 @@
-// INT8 max and average pooling kernels on NHWC activations, one thread per output element.
+// INT8 max and average pooling kernels on NHWC activations, grid-stride over output elements.
 using ILGPU;
 using Onnxc.Kernels.Quantization;
 
 namespace Onnxc.Kernels.Pool;
 
 /// <summary>
-/// Implicitly grouped pooling kernels; the index is the NHWC output element (channel innermost, so
-/// neighbouring threads read neighbouring bytes).
+/// Grid-stride pooling kernels (see <see cref="GridStride"/>); the index is the NHWC output element (channel
+/// innermost, so neighbouring threads read neighbouring bytes).
 /// </summary>
 public static class PoolKernels
 {
@@ -14,7 +14,13 @@ public static class PoolKernels
     /// MaxPool: the largest real tap, compared in the signed domain and stored back in the input's type
     /// (max commutes with the monotonic quantization, so scale and zero point pass through). Padding never wins.
     /// </summary>
-    public static void MaxPool(Index1D index, ArrayView<byte> input, ArrayView<byte> output, PoolKernelArgs a)
+    public static void MaxPool(ArrayView<byte> input, ArrayView<byte> output, PoolKernelArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+            MaxPoolAt(index, input, output, a);
+    }
+
+    private static void MaxPoolAt(int index, ArrayView<byte> input, ArrayView<byte> output, PoolKernelArgs a)
     {
         int c = index % a.C;
         int rest = index / a.C;
@@ -46,8 +52,13 @@ public static class PoolKernels
     }
 
     /// <summary>AveragePool/GlobalAveragePool (see <see cref="PackedAveragePool"/> for the arithmetic).</summary>
-    public static void AveragePool(
-        Index1D index, ArrayView<byte> input, ArrayView<byte> output, ArrayView<int> multipliers, ArrayView<int> shifts, PoolKernelArgs a)
+    public static void AveragePool(ArrayView<byte> input, ArrayView<byte> output, ArrayView<int> multipliers, ArrayView<int> shifts, PoolKernelArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+            AveragePoolAt(index, input, output, multipliers, shifts, a);
+    }
+
+    private static void AveragePoolAt(int index, ArrayView<byte> input, ArrayView<byte> output, ArrayView<int> multipliers, ArrayView<int> shifts, PoolKernelArgs a)
     {
         int c = index % a.C;
         int rest = index / a.C;

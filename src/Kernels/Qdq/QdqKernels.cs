@@ -4,14 +4,19 @@ using ILGPU;
 namespace Onnxc.Kernels.Qdq;
 
 /// <summary>
-/// ONNX Q/DQ, one thread per element:
+/// ONNX Q/DQ, grid-stride over elements:
 /// <c>QuantizeLinear: y = saturate(round_half_even(x / s) + z)</c> (division in float32 as ONNX Runtime does;
 /// NaN maps to z) and <c>DequantizeLinear: y = (x - z) * s</c> in float32.
 /// </summary>
 public static class QdqKernels
 {
-    public static void Quantize(
-        Index1D index, ArrayView<float> input, ArrayView<byte> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
+    public static void Quantize(ArrayView<float> input, ArrayView<byte> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)input.Length; index += GridStride.Stride)
+            QuantizeAt(index, input, output, scales, zeroPoints, a);
+    }
+
+    private static void QuantizeAt(int index, ArrayView<float> input, ArrayView<byte> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
     {
         int p = a.ParameterIndex(index);
         int q = RoundHalfToEven(input[index] / scales[p]);
@@ -23,8 +28,13 @@ public static class QdqKernels
         output[index] = (byte)v;
     }
 
-    public static void Dequantize(
-        Index1D index, ArrayView<byte> input, ArrayView<float> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
+    public static void Dequantize(ArrayView<byte> input, ArrayView<float> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)input.Length; index += GridStride.Stride)
+            DequantizeAt(index, input, output, scales, zeroPoints, a);
+    }
+
+    private static void DequantizeAt(int index, ArrayView<byte> input, ArrayView<float> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
     {
         int p = a.ParameterIndex(index);
         byte stored = input[index];

@@ -6,6 +6,9 @@ public enum KernelPath
     /// <summary>Plain integer code; runs on every accelerator and is the reference for the others.</summary>
     Portable,
 
+    /// <summary>Portable arithmetic without tiles: depthwise convolutions, and every convolution on the CPU.</summary>
+    Direct,
+
     /// <summary>Inner product through the dp4a instruction (CUDA sm_61+).</summary>
     Dp4a,
 

@@ -32,7 +32,7 @@ public static class KernelRegistry
         var portable = Kernel(typeof(ConvKernels), nameof(ConvKernels.TiledConv)).MakeGenericMethod(typeof(PortableDot4));
         var dp4a = Kernel(typeof(ConvKernels), nameof(ConvKernels.TiledConv)).MakeGenericMethod(typeof(Dp4aDot4));
         var tensorCore = Kernel(typeof(TensorCoreConvKernel), nameof(TensorCoreConvKernel.TensorCoreConv));
-        var depthwise = Kernel(typeof(DepthwiseConvKernel), nameof(DepthwiseConvKernel.DepthwiseConv));
+        var direct = Kernel(typeof(DirectConvKernel), nameof(DirectConvKernel.DirectConv));
         var entries = new List<KernelEntry>();
         foreach (var input in s_int8Types)
         {
@@ -40,30 +40,28 @@ public static class KernelRegistry
             {
                 foreach (var op in new[] { KernelOp.Conv, KernelOp.Gemm })
                 {
-                    entries.Add(new(new(op, input, output), KernelPath.TensorCore, tensorCore, KernelGrouping.Explicit));
-                    entries.Add(new(new(op, input, output), KernelPath.Dp4a, dp4a, KernelGrouping.Explicit));
-                    entries.Add(new(new(op, input, output), KernelPath.Portable, portable, KernelGrouping.Explicit));
+                    entries.Add(new(new(op, input, output), KernelPath.TensorCore, tensorCore, KernelGrouping.Tiled));
+                    entries.Add(new(new(op, input, output), KernelPath.Dp4a, dp4a, KernelGrouping.Tiled));
+                    entries.Add(new(new(op, input, output), KernelPath.Portable, portable, KernelGrouping.Tiled));
+                    entries.Add(new(new(op, input, output), KernelPath.Direct, direct, KernelGrouping.GridStride));
                 }
 
-                // Depthwise convolutions only (DepthwiseConvKernel.Applies).
-                entries.Add(new(new(KernelOp.Conv, input, output), KernelPath.Portable, depthwise, KernelGrouping.Implicit));
-
                 foreach (var op in new[] { KernelOp.AveragePool, KernelOp.GlobalAveragePool })
-                    entries.Add(Implicit(op, input, output, typeof(PoolKernels), nameof(PoolKernels.AveragePool)));
-                entries.Add(Implicit(KernelOp.Add, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.Add)));
-                entries.Add(Implicit(KernelOp.Concat, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.ConcatInto)));
+                    entries.Add(GridStrideKernel(op, input, output, typeof(PoolKernels), nameof(PoolKernels.AveragePool)));
+                entries.Add(GridStrideKernel(KernelOp.Add, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.Add)));
+                entries.Add(GridStrideKernel(KernelOp.Concat, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.ConcatInto)));
             }
 
-            entries.Add(Implicit(KernelOp.MaxPool, input, input, typeof(PoolKernels), nameof(PoolKernels.MaxPool)));
-            entries.Add(Implicit(KernelOp.QuantizeLinear, ElementType.Float32, input, typeof(QdqKernels), nameof(QdqKernels.Quantize)));
-            entries.Add(Implicit(KernelOp.DequantizeLinear, input, ElementType.Float32, typeof(QdqKernels), nameof(QdqKernels.Dequantize)));
+            entries.Add(GridStrideKernel(KernelOp.MaxPool, input, input, typeof(PoolKernels), nameof(PoolKernels.MaxPool)));
+            entries.Add(GridStrideKernel(KernelOp.QuantizeLinear, ElementType.Float32, input, typeof(QdqKernels), nameof(QdqKernels.Quantize)));
+            entries.Add(GridStrideKernel(KernelOp.DequantizeLinear, input, ElementType.Float32, typeof(QdqKernels), nameof(QdqKernels.Dequantize)));
         }
 
         return entries;
     }
 
-    private static KernelEntry Implicit(KernelOp op, ElementType input, ElementType output, Type type, string name) =>
-        new(new(op, input, output), KernelPath.Portable, Kernel(type, name), KernelGrouping.Implicit);
+    private static KernelEntry GridStrideKernel(KernelOp op, ElementType input, ElementType output, Type type, string name) =>
+        new(new(op, input, output), KernelPath.Portable, Kernel(type, name), KernelGrouping.GridStride);
 
     private static MethodInfo Kernel(Type type, string name) =>
         type.GetMethod(name, BindingFlags.Public | BindingFlags.Static)

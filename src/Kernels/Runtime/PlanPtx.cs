@@ -5,6 +5,7 @@ using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
+using Onnxc.Kernels.Conv;
 using Onnxc.Kernels.Ptx;
 using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime.Float;
@@ -15,8 +16,8 @@ using RegistryType = Onnxc.Kernels.Registry.ElementType;
 namespace Onnxc.Kernels.Runtime;
 
 /// <summary>
-/// Maps each step of a plan to the kernel method it launches on the target (for convolutions the path the
-/// target's features select: tensor cores, then dp4a, then portable) and compiles each distinct method to
+/// Maps each step of a plan to the kernel method it launches on the target (for convolutions the algorithm
+/// <see cref="Int8KernelLibrary.SelectConvAlgorithm(TargetDescription, Conv2DGeometry)"/> picks) and compiles each distinct method to
 /// PTX with ILGPU's PTX backend, the same settings as <see cref="PtxGenerator"/>. Keys are kernel names.
 /// </summary>
 public static class PlanPtx
@@ -27,27 +28,27 @@ public static class PlanPtx
         ArgumentNullException.ThrowIfNull(target);
         if (target.Kind != TargetKind.CudaGpu)
             return new Dictionary<string, string>();
-        var kernels = new Dictionary<string, (MethodInfo Method, bool Explicit)>(StringComparer.Ordinal);
+        var kernels = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
         foreach (var step in plan.Steps)
         {
-            foreach (var (method, grouping) in KernelsOf(step, plan, target))
-                kernels.TryAdd(Name(method), (method, grouping));
+            if (KernelOf(step, plan, target) is { } method)
+                kernels.TryAdd(Name(method), method);
         }
 
         var architecture = new CudaArchitecture(target.ComputeCapabilityMajor, target.ComputeCapabilityMinor);
         using var context = Context.Create(builder => builder.Optimize(OptimizationLevel.O2));
         using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture, PtxGenerator.DefaultInstructionSet, null);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, (method, isExplicit)) in kernels.OrderBy(k => k.Key, StringComparer.Ordinal))
+        foreach (var (name, method) in kernels.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
-            var entry = isExplicit ? EntryPointDescription.FromExplicitlyGroupedKernel(method) : EntryPointDescription.FromImplicitlyGroupedKernel(method);
+            var entry = EntryPointDescription.FromExplicitlyGroupedKernel(method);
             result[name] = ((PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty)).PTXAssembly;
         }
 
         return result;
     }
 
-    private static IEnumerable<(MethodInfo, bool)> KernelsOf(PlanStep step, ExecutionPlan plan, TargetDescription target)
+    private static MethodInfo? KernelOf(PlanStep step, ExecutionPlan plan, TargetDescription target)
     {
         RegistryType Of(int id) => plan.Tensors[id].ElementType switch
         {
@@ -65,7 +66,13 @@ public static class PlanPtx
                 c.Kernel == "int8.gemm" ? KernelOp.Gemm : KernelOp.Conv,
                 c.Input,
                 c.Output,
-                target.Has(TargetFeatures.Int8TensorCores) ? KernelPath.TensorCore : target.Has(TargetFeatures.Dp4a) ? KernelPath.Dp4a : KernelPath.Portable),
+                Int8KernelLibrary.SelectConvAlgorithm(target, c.Packed.Geometry) switch
+                {
+                    ConvAlgorithm.TensorCore => KernelPath.TensorCore,
+                    ConvAlgorithm.Dp4a => KernelPath.Dp4a,
+                    ConvAlgorithm.Direct => KernelPath.Direct,
+                    _ => KernelPath.Portable,
+                }),
             MaxPoolStep m => Registered(KernelOp.MaxPool, m.Input, m.Output),
             AveragePoolStep a => Registered(KernelOp.AveragePool, a.Input, a.Output),
             AddStep a => Registered(KernelOp.Add, a.A, a.Output),
@@ -75,10 +82,7 @@ public static class PlanPtx
             _ => null,
         };
         if (entry is not null)
-        {
-            yield return (entry.Method, entry.ExplicitlyGrouped);
-            yield break;
-        }
+            return entry.Method;
 
         string? floatKernel = step switch
         {
@@ -92,11 +96,9 @@ public static class PlanPtx
             _ => null,
         };
         if (floatKernel is null)
-            yield break;
+            return null;
         var method = typeof(FloatKernels).GetMethod(floatKernel, BindingFlags.Public | BindingFlags.Static)!;
-        if (step is StridedCopyStep s)
-            method = method.MakeGenericMethod(s.OnBytes ? typeof(byte) : typeof(float));
-        yield return (method, false);
+        return step is StridedCopyStep s ? method.MakeGenericMethod(s.OnBytes ? typeof(byte) : typeof(float)) : method;
     }
 
     private static string Name(MethodInfo m) => m.IsGenericMethod

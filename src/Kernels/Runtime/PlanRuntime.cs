@@ -119,12 +119,57 @@ public sealed class PlanRuntime : IDisposable
         return result;
     }
 
-    private ArrayView<float> TensorView(int id)
+    /// <summary>
+    /// Runs step <paramref name="index"/> alone on the arena as it stands and waits for it. With
+    /// <see cref="WriteTensor"/> and <see cref="ReadTensor"/> this checks one step against another engine on the
+    /// same inputs (tensors whose slots the memory plan shares hold whatever was written last).
+    /// </summary>
+    public void RunStep(int index)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _runners.Count);
+        lock (_device.Gate)
+        {
+            _runners[index].Run();
+            _device.Accelerator.Synchronize();
+        }
+    }
+
+    /// <summary>The bytes of tensor <paramref name="id"/> in its memory order (<see cref="PlanTensor.PhysicalShape"/>).</summary>
+    public byte[] ReadTensor(int id)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_device.Gate)
+        {
+            _device.Accelerator.Synchronize();
+            return ArenaSlot(id).GetAsArray();
+        }
+    }
+
+    /// <summary>Overwrites tensor <paramref name="id"/> with <paramref name="bytes"/>, in its memory order.</summary>
+    public void WriteTensor(int id, byte[] bytes)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(bytes);
+        var t = Plan.Tensors[id];
+        if (bytes.Length != t.ByteSize)
+            throw new ArgumentException($"tensor '{t.Name}' has {t.ByteSize} bytes, got {bytes.Length}");
+        lock (_device.Gate)
+        {
+            ArenaSlot(id).CopyFromCPU(bytes);
+            _device.Accelerator.Synchronize();
+        }
+    }
+
+    private ArrayView<byte> ArenaSlot(int id)
     {
         var t = Plan.Tensors[id];
         ArrayView<byte> arena = _arena.View;
-        return arena.SubView(t.Offset, t.ByteSize).Cast<float>();
+        return arena.SubView(t.Offset, t.ByteSize);
     }
+
+    private ArrayView<float> TensorView(int id) => ArenaSlot(id).Cast<float>();
 
     public void Dispose()
     {

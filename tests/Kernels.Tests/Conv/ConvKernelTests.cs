@@ -16,19 +16,17 @@ public class ConvKernelTests
         var data = new TheoryData<string, ConvAlgorithm, string>();
         foreach (var device in TestAccelerators.All)
         {
-            foreach (var algorithm in new[] { ConvAlgorithm.Portable, ConvAlgorithm.Dp4a, ConvAlgorithm.TensorCore, ConvAlgorithm.Depthwise, ConvAlgorithm.Auto })
+            foreach (var algorithm in new[] { ConvAlgorithm.Portable, ConvAlgorithm.Dp4a, ConvAlgorithm.TensorCore, ConvAlgorithm.Direct, ConvAlgorithm.Auto })
             {
                 if (device != "cpu" && !TestAccelerators.Library(device).RunsNatively(algorithm))
                     continue;
                 foreach (var (name, c) in ConvCase.All)
                 {
-                    // The depthwise kernel exists for depthwise convolutions only; Auto is checked on those
-                    // (where it must pick that kernel) and on one GEMM case. Depthwise shapes never reach the
+                    // The direct kernel takes every case. Auto is checked on depthwise cases (where it must
+                    // pick the direct kernel) and on one GEMM case. Depthwise shapes never reach the
                     // tensor-core kernel (Auto routes them to the direct one) and its CPU emulation is slow, so
                     // its grouped path is covered by "grouped-3-relu" instead.
-                    bool depthwise = DepthwiseConvKernel.Applies(c.Geometry);
-                    if (algorithm == ConvAlgorithm.Depthwise && !depthwise)
-                        continue;
+                    bool depthwise = DirectConvKernel.IsDepthwise(c.Geometry);
                     if (algorithm == ConvAlgorithm.TensorCore && depthwise)
                         continue;
                     if (algorithm == ConvAlgorithm.Auto && !depthwise && name != "gemm-37x45x33-u8")
@@ -74,10 +72,10 @@ public class ConvKernelTests
     }
 
     [Fact]
-    public void AutoPicksPortableOnCpu()
+    public void AutoPicksDirectOnCpu()
     {
         var library = TestAccelerators.Library("cpu");
-        Assert.Equal(ConvAlgorithm.Portable, library.SelectConvAlgorithm());
+        Assert.Equal(ConvAlgorithm.Direct, library.SelectConvAlgorithm());
         Assert.False(library.RunsNatively(ConvAlgorithm.Dp4a));
         Assert.False(library.RunsNatively(ConvAlgorithm.TensorCore));
     }
@@ -88,23 +86,10 @@ public class ConvKernelTests
         var gemm = ConvCase.All["gemm-37x45x33-u8"].Geometry;
         var depthwise = ConvCase.All["depthwise-stride2-relu6"].Geometry;
         Assert.Equal(ConvAlgorithm.TensorCore, Int8KernelLibrary.SelectConvAlgorithm(TargetRegistry.Rtx2050, gemm));
-        Assert.Equal(ConvAlgorithm.Depthwise, Int8KernelLibrary.SelectConvAlgorithm(TargetRegistry.Rtx2050, depthwise));
-        Assert.Equal(ConvAlgorithm.Portable, Int8KernelLibrary.SelectConvAlgorithm(TargetRegistry.Cpu, gemm));
+        Assert.Equal(ConvAlgorithm.Direct, Int8KernelLibrary.SelectConvAlgorithm(TargetRegistry.Rtx2050, depthwise));
+        Assert.Equal(ConvAlgorithm.Direct, Int8KernelLibrary.SelectConvAlgorithm(TargetRegistry.Cpu, gemm));
         var dp4aOnly = TargetRegistry.Rtx2050 with { Name = "turing-like", Features = TargetFeatures.Dp4a };
         Assert.Equal(ConvAlgorithm.Dp4a, Int8KernelLibrary.SelectConvAlgorithm(dp4aOnly, gemm));
-    }
-
-    [Fact]
-    public void DepthwiseKernelRejectsOtherConvolutions()
-    {
-        var g = ConvCase.All["grouped-3-relu"].Geometry;
-        var p = new QuantParams(0.1f, 0, QuantElementType.Int8);
-        var packed = ConvPacker.Pack(g, new sbyte[g.OutChannels * g.ReductionLength], [0.01f], [], p, p, FusedActivation.None);
-        var library = TestAccelerators.Library("cpu");
-        using var conv = library.Upload(packed);
-        using var input = library.Accelerator.Allocate1D<byte>(g.InputElements);
-        using var output = library.Accelerator.Allocate1D<byte>(g.OutputElements);
-        Assert.Throws<ArgumentException>(() => library.Conv2D(conv, input.View, output.View, ConvAlgorithm.Depthwise));
     }
 
     [Fact]

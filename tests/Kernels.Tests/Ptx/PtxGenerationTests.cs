@@ -47,10 +47,14 @@ public class PtxGenerationTests
                 break;
         }
 
-        if (entry.ExplicitlyGrouped)
+        if (entry.Grouping == KernelGrouping.Tiled)
         {
             Assert.Contains(".shared", ptx, StringComparison.Ordinal);
             Assert.Contains("bar.sync", ptx, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("bar.sync", ptx, StringComparison.Ordinal);
         }
     }
 

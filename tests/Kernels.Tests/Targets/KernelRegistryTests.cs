@@ -1,4 +1,4 @@
-// The kernel table: every op of issue 5 has a key for both 8-bit types, conv/gemm have all three paths.
+// The kernel table: every op of issue 5 has a key for both 8-bit types, conv/gemm have all four paths.
 using Onnxc.Kernels.Registry;
 
 namespace Onnxc.Kernels.Tests.Targets;
@@ -15,7 +15,7 @@ public class KernelRegistryTests
             foreach (var output in new[] { ElementType.Int8, ElementType.UInt8 })
             {
                 var paths = KernelRegistry.Find(new KernelKey(op, input, output)).Select(e => e.Path).ToHashSet();
-                Assert.Equal([KernelPath.Portable, KernelPath.Dp4a, KernelPath.TensorCore], paths.Order());
+                Assert.Equal([KernelPath.Portable, KernelPath.Direct, KernelPath.Dp4a, KernelPath.TensorCore], paths.Order());
             }
         }
     }

@@ -1,4 +1,4 @@
-// The float fallback kernels: ops with no INT8 kernel run here, one thread per output element.
+// The float fallback kernels: ops with no INT8 kernel run here, grid-stride over output elements.
 using ILGPU;
 
 namespace Onnxc.Kernels.Runtime.Float;
@@ -10,7 +10,14 @@ namespace Onnxc.Kernels.Runtime.Float;
 public static class FloatKernels
 {
     /// <summary>See <see cref="StridedCopyArgs"/>.</summary>
-    public static void StridedCopy<T>(Index1D index, ArrayView<T> input, ArrayView<T> output, StridedCopyArgs a, T padValue)
+    public static void StridedCopy<T>(ArrayView<T> input, ArrayView<T> output, StridedCopyArgs a, T padValue)
+        where T : unmanaged
+    {
+        for (int index = GridStride.Start; index < a.Count; index += GridStride.Stride)
+            StridedCopyAt<T>(index, input, output, a, padValue);
+    }
+
+    private static void StridedCopyAt<T>(int index, ArrayView<T> input, ArrayView<T> output, StridedCopyArgs a, T padValue)
         where T : unmanaged
     {
         int rem = index;
@@ -37,7 +44,13 @@ public static class FloatKernels
         outOff += i * outStride;
     }
 
-    public static void Unary(Index1D index, ArrayView<float> input, ArrayView<float> output, ElementwiseArgs a)
+    public static void Unary(ArrayView<float> input, ArrayView<float> output, ElementwiseArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+            UnaryAt(index, input, output, a);
+    }
+
+    private static void UnaryAt(int index, ArrayView<float> input, ArrayView<float> output, ElementwiseArgs a)
     {
         float x = input[index];
         float y;
@@ -75,7 +88,13 @@ public static class FloatKernels
         output[index] = y;
     }
 
-    public static void Binary(Index1D index, ArrayView<float> left, ArrayView<float> right, ArrayView<float> output, ElementwiseArgs a)
+    public static void Binary(ArrayView<float> left, ArrayView<float> right, ArrayView<float> output, ElementwiseArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+            BinaryAt(index, left, right, output, a);
+    }
+
+    private static void BinaryAt(int index, ArrayView<float> left, ArrayView<float> right, ArrayView<float> output, ElementwiseArgs a)
     {
         int rem = index;
         int offA = 0;
@@ -123,7 +142,13 @@ public static class FloatKernels
     }
 
     /// <summary>One thread per (outer, inner) row: max-subtracted softmax over the axis.</summary>
-    public static void Softmax(Index1D index, ArrayView<float> input, ArrayView<float> output, SoftmaxArgs a)
+    public static void Softmax(ArrayView<float> input, ArrayView<float> output, SoftmaxArgs a)
+    {
+        for (int index = GridStride.Start; index < a.Outer * a.Inner; index += GridStride.Stride)
+            SoftmaxAt(index, input, output, a);
+    }
+
+    private static void SoftmaxAt(int index, ArrayView<float> input, ArrayView<float> output, SoftmaxArgs a)
     {
         int outer = index / a.Inner;
         int inner = index % a.Inner;
@@ -148,7 +173,13 @@ public static class FloatKernels
     }
 
     /// <summary>Y[m, n] = sum_k X[m, k] W[k, n] + bias[n].</summary>
-    public static void Gemm(Index1D index, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> output, GemmArgs a)
+    public static void Gemm(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> output, GemmArgs a)
+    {
+        for (int index = GridStride.Start; index < a.M * a.N; index += GridStride.Stride)
+            GemmAt(index, x, w, bias, output, a);
+    }
+
+    private static void GemmAt(int index, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> output, GemmArgs a)
     {
         int m = index / a.N;
         int n = index % a.N;
@@ -159,7 +190,13 @@ public static class FloatKernels
     }
 
     /// <summary>Direct convolution on NCHW; weights [OC][C/groups][KH][KW].</summary>
-    public static void Conv(Index1D index, ArrayView<float> input, ArrayView<float> weights, ArrayView<float> bias, ArrayView<float> output, FloatConvArgs a)
+    public static void Conv(ArrayView<float> input, ArrayView<float> weights, ArrayView<float> bias, ArrayView<float> output, FloatConvArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+            ConvAt(index, input, weights, bias, output, a);
+    }
+
+    private static void ConvAt(int index, ArrayView<float> input, ArrayView<float> weights, ArrayView<float> bias, ArrayView<float> output, FloatConvArgs a)
     {
         int ow = index % a.OW;
         int rest = index / a.OW;
@@ -193,7 +230,13 @@ public static class FloatKernels
     }
 
     /// <summary>Max or average pooling on NCHW.</summary>
-    public static void Pool(Index1D index, ArrayView<float> input, ArrayView<float> output, FloatPoolArgs a)
+    public static void Pool(ArrayView<float> input, ArrayView<float> output, FloatPoolArgs a)
+    {
+        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+            PoolAt(index, input, output, a);
+    }
+
+    private static void PoolAt(int index, ArrayView<float> input, ArrayView<float> output, FloatPoolArgs a)
     {
         int ow = index % a.OW;
         int rest = index / a.OW;
