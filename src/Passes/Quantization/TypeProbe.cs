@@ -24,17 +24,26 @@ public static class TypeProbe
                 continue;
             }
 
-            var dims = meta.Dimensions.Select(d => d >= 0 ? Dim.Of(d) : Dim.Unknown).ToArray();
-            Graph.SetType(value, new TensorType((ElementType)(int)meta.ElementDataType, new TensorShape([.. dims])));
+            Graph.SetType(value, new TensorType((ElementType)(int)meta.ElementDataType, ShapeOf(meta, value)));
         }
 
         foreach ((string name, NodeMetadata meta) in runner.InputMetadata)
         {
             if (meta.IsTensor && g.FindValue(name) is { Type: null } value)
             {
-                var dims = meta.Dimensions.Select(d => d >= 0 ? Dim.Of(d) : Dim.Unknown).ToArray();
-                Graph.SetType(value, new TensorType((ElementType)(int)meta.ElementDataType, new TensorShape([.. dims])));
+                Graph.SetType(value, new TensorType((ElementType)(int)meta.ElementDataType, ShapeOf(meta, value)));
             }
         }
+    }
+
+    /// <summary>
+    /// ORT reports a shape it could not infer the same way as a scalar's, with no dimensions: then the shape the
+    /// IR already has (from our own inference; null when unknown) is kept rather than recorded as rank 0.
+    /// </summary>
+    private static TensorShape? ShapeOf(NodeMetadata meta, Value value)
+    {
+        if (meta.Dimensions.Length == 0)
+            return value.Shape;
+        return new TensorShape([.. meta.Dimensions.Select(d => d >= 0 ? Dim.Of(d) : Dim.Unknown)]);
     }
 }
