@@ -94,9 +94,13 @@ public sealed class InferenceRunner : IDisposable
             {
                 OrtValue r = results[i];
                 OrtTensorTypeAndShapeInfo info = r.GetTensorTypeAndShape();
-                float[] data = info.ElementDataType == TensorElementType.Float
-                    ? r.GetTensorDataAsSpan<float>().ToArray()
-                    : [];
+                float[] data = info.ElementDataType switch
+                {
+                    TensorElementType.Float => r.GetTensorDataAsSpan<float>().ToArray(),
+                    TensorElementType.UInt8 => ToFloats(r.GetTensorDataAsSpan<byte>()),
+                    TensorElementType.Int8 => ToFloats(r.GetTensorDataAsSpan<sbyte>()),
+                    _ => [],
+                };
                 list.Add(new OutputTensor(outputNames[i], info.Shape, data));
             }
 
@@ -137,6 +141,18 @@ public sealed class InferenceRunner : IDisposable
                 v?.Dispose();
             }
         }
+    }
+
+    private static float[] ToFloats<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        var result = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = float.CreateTruncating(values[i]);
+        }
+
+        return result;
     }
 
     public void Dispose() => _session.Dispose();
