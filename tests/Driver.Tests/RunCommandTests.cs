@@ -33,6 +33,51 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public void Plan_batch_sizes_the_plan_for_a_symbolic_batch()
+    {
+        using var dir = new TempDir();
+        string model = dir.File("gpu-b4.onnx");
+        CliResult compile = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--target", "rtx2050", "--plan-batch", "4",
+            "--calibration", Models("shapes-calib", "images.npy"), "--preprocess", "scale=0.00392156862745098", "--calibration-samples", "32", "-o", model);
+        Assert.True(compile.ExitCode == ExitCodes.Ok, compile.ToString());
+
+        var random = new Random(4);
+        float[] pixels = [.. Enumerable.Range(0, 4 * 28 * 28).Select(_ => (float)random.NextDouble())];
+        NpyWriter.WriteFloat32(dir.File("x4.npy"), [4, 1, 28, 28], pixels);
+        float[] ort = OrtRunner.RunOnce(model, new Dictionary<string, OrtTensor> { ["input"] = OrtTensor.FromFloats([4, 1, 28, 28], pixels) }, GraphOptimizationLevel.ORT_DISABLE_ALL)[0].ToFloats();
+        CliResult run = CliRunner.Run("run", model, "--target", "rtx2050", "--input", dir.File("x4.npy"), "--output", dir.File("y4.npy"), "--cpu");
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        byte[] y = File.ReadAllBytes(dir.File("y4.npy"));
+        float[] ours = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(y.AsSpan(y.Length - (4 * 40))).ToArray();
+        for (int n = 0; n < 4; n++)
+        {
+            var o = ort.AsSpan(n * 10, 10).ToArray();
+            var a = ours.AsSpan(n * 10, 10).ToArray();
+            Assert.Equal(Array.IndexOf(o, o.Max()), Array.IndexOf(a, a.Max()));
+        }
+
+        NpyWriter.WriteFloat32(dir.File("x1.npy"), [1, 1, 28, 28], pixels.AsSpan(0, 784).ToArray());
+        CliResult wrongBatch = CliRunner.Run("run", model, "--target", "rtx2050", "--input", dir.File("x1.npy"), "--cpu");
+        Assert.Equal(ExitCodes.InvalidInput, wrongBatch.ExitCode);
+        Assert.Contains("x1.npy", wrongBatch.Stderr);
+    }
+
+    [Fact]
+    public void Plan_batch_needs_a_gpu_target_and_a_positive_size()
+    {
+        using var dir = new TempDir();
+        CliResult cpu = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--plan-batch", "4",
+            "--calibration", Models("shapes-calib", "images.npy"), "-o", dir.File("q.onnx"));
+        Assert.Equal(ExitCodes.Usage, cpu.ExitCode);
+        Assert.Contains("--plan-batch", cpu.Stderr);
+        CliResult zero = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--target", "rtx2050", "--plan-batch", "0",
+            "--calibration", Models("shapes-calib", "images.npy"), "-o", dir.File("q.onnx"));
+        Assert.Equal(ExitCodes.Usage, zero.ExitCode);
+        Assert.Contains("--plan-batch must be a positive number", zero.Stderr);
+        Assert.False(File.Exists(dir.File("q.onnx")));
+    }
+
+    [Fact]
     public void A_model_without_a_plan_is_refused_clearly()
     {
         using var dir = new TempDir();

@@ -57,6 +57,12 @@ internal sealed class Int8Options
         DefaultValueFactory = _ => "cpu",
     };
 
+    private readonly Option<int?> _planBatch = new("--plan-batch")
+    {
+        Description = "With a GPU --target: the batch size the kernel plan is compiled for when the model's batch dimension is symbolic (default 1; plans have static shapes).",
+        HelpName = "N",
+    };
+
     private readonly Option<string[]> _exclude = new("--exclude")
     {
         Description = "Keep these nodes (by name) or op types in float (repeatable).",
@@ -97,6 +103,7 @@ internal sealed class Int8Options
         command.Add(_perTensor);
         command.Add(_format);
         command.Add(_target);
+        command.Add(_planBatch);
         command.Add(_exclude);
         command.Add(_maxDrop);
         command.Add(_evalData);
@@ -112,6 +119,11 @@ internal sealed class Int8Options
             if (result.GetValue(_samples) is <= 0)
             {
                 result.AddError("--calibration-samples must be a positive number");
+            }
+
+            if (result.GetValue(_planBatch) is <= 0)
+            {
+                result.AddError("--plan-batch must be a positive number");
             }
 
             if (result.GetValue(_maxDrop) is double d && (d < 0 || !double.IsFinite(d)))
@@ -138,6 +150,7 @@ internal sealed class Int8Options
         PerTensorWeights = r.GetValue(_perTensor),
         Format = r.GetValue(_format) ?? "qdq",
         Target = r.GetValue(_target) ?? "cpu",
+        PlanBatch = r.GetValue(_planBatch),
         Exclude = r.GetValue(_exclude) ?? [],
         MaxAccuracyDrop = r.GetValue(_maxDrop),
         EvalDataPath = r.GetValue(_evalData),

@@ -43,7 +43,7 @@ internal static class Int8Compilation
 
         if (Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } gpu)
         {
-            LowerForGpu(result.Model, gpu, options.ModelPath, stdout);
+            LowerForGpu(result.Model, gpu, s.PlanBatch ?? 1, options.ModelPath, stdout);
         }
 
         return result.Model;
@@ -53,12 +53,12 @@ internal static class Int8Compilation
     /// Lowers the QDQ model to the target's INT8 kernel plan and embeds the plan and its PTX in the model's metadata:
     /// ONNX Runtime ignores them and runs the file as it is, `onnxc run` runs the kernels.
     /// </summary>
-    private static void LowerForGpu(Model model, Kernels.Targets.TargetDescription target, string modelPath, TextWriter stdout)
+    private static void LowerForGpu(Model model, Kernels.Targets.TargetDescription target, int batch, string modelPath, TextWriter stdout)
     {
         Passes.Lowering.LoweringResult lowering;
         try
         {
-            lowering = Passes.Lowering.Int8Lowering.Lower(model, new Passes.Lowering.LoweringOptions(target) { Ptx = new Passes.Lowering.PlanPtxProvider() });
+            lowering = Passes.Lowering.Int8Lowering.Lower(model, new Passes.Lowering.LoweringOptions(target) { BatchSize = batch, Ptx = new Passes.Lowering.PlanPtxProvider() });
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
         {
@@ -72,9 +72,15 @@ internal static class Int8Compilation
     /// <summary>Checks the flags before any model is read, so a typo is a usage error (exit 1).</summary>
     public static string? Validate(Int8Settings s)
     {
-        if (Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } && s.Format != "qdq")
+        bool gpu = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
+        if (gpu && s.Format != "qdq")
         {
             return $"--target {s.Target} lowers the QDQ form; --format {s.Format} cannot be lowered";
+        }
+
+        if (!gpu && s.PlanBatch is not null)
+        {
+            return $"--plan-batch sizes a GPU kernel plan; --target {s.Target} makes none";
         }
 
         try

@@ -20,6 +20,9 @@ internal sealed record Int8Settings
 
     public string Target { get; init; } = "cpu";
 
+    /// <summary>Batch size of a GPU plan for a symbolic batch dimension; null: 1.</summary>
+    public int? PlanBatch { get; init; }
+
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
     public double? MaxAccuracyDrop { get; init; }
