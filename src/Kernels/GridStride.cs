@@ -22,7 +22,10 @@ public static class GridStride
     /// <summary>First element of the calling thread (device side).</summary>
     public static int Start => Grid.GlobalIndex.X;
 
-    /// <summary>Threads in the launch, the loop's step (device side).</summary>
+    /// <summary>
+    /// Threads in the launch, the loop's step (device side). Read it once before the loop: on the CPU accelerator
+    /// the grid and group sizes live in thread-local state.
+    /// </summary>
     public static int Stride => Grid.DimX * Group.DimX;
 
     /// <summary>The launch shape for <paramref name="work"/> loop iterations on <paramref name="accelerator"/>.</summary>

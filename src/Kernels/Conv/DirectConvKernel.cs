@@ -29,51 +29,49 @@ public static class DirectConvKernel
         ArrayView<byte> output,
         ConvKernelArgs a)
     {
+        // Four channels of one group per step where they divide the group: each input byte is read once for
+        // four weights.
         if (a.CoutPerGroup % 4 == 0)
-        {
-            // Four channels of one group per step: each input byte is read once for four weights.
-            int quads = a.OC / 4;
-            int count = a.M * quads;
-            for (int index = GridStride.Start; index < count; index += GridStride.Stride)
-            {
-                int oc = (index % quads) * 4;
-                int m = index / quads;
-                int group = oc / a.CoutPerGroup;
-                int n = oc - (group * a.CoutPerGroup);
-                int acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
-                OutputSums4(input, weights, a, m, oc, group, ref acc0, ref acc1, ref acc2, ref acc3);
-                ConvTiles.Store(bias, multipliers, shifts, output, a, m, n, group, acc0);
-                ConvTiles.Store(bias, multipliers, shifts, output, a, m, n + 1, group, acc1);
-                ConvTiles.Store(bias, multipliers, shifts, output, a, m, n + 2, group, acc2);
-                ConvTiles.Store(bias, multipliers, shifts, output, a, m, n + 3, group, acc3);
-            }
-        }
+            Blocks<FourChannels>(input, weights, bias, multipliers, shifts, output, a);
         else
+            Blocks<OneChannel>(input, weights, bias, multipliers, shifts, output, a);
+    }
+
+    private static void Blocks<TSums>(
+        ArrayView<byte> input,
+        ArrayView<int> weights,
+        ArrayView<int> bias,
+        ArrayView<int> multipliers,
+        ArrayView<int> shifts,
+        ArrayView<byte> output,
+        ConvKernelArgs a)
+        where TSums : struct, IChannelSums
+    {
+        var sums = default(TSums);
+        int width = sums.Width;
+        int blocks = a.OC / width;
+        int count = a.M * blocks;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
         {
-            int count = a.M * a.OC;
-            for (int index = GridStride.Start; index < count; index += GridStride.Stride)
-            {
-                int oc = index % a.OC;
-                int m = index / a.OC;
-                int group = oc / a.CoutPerGroup;
-                int acc = OutputSum(input, weights, a, m, oc, group);
-                ConvTiles.Store(bias, multipliers, shifts, output, a, m, oc - (group * a.CoutPerGroup), group, acc);
-            }
+            int oc = (index % blocks) * width;
+            int m = index / blocks;
+            int group = oc / a.CoutPerGroup;
+            sums.Reset(oc * a.KWords, a.KWords);
+            ReceptiveField(input, weights, a, m, group, ref sums);
+            for (int j = 0; j < width; j++)
+                ConvTiles.Store(bias, multipliers, shifts, output, a, m, oc + j - (group * a.CoutPerGroup), group, sums.Sum(j));
         }
     }
 
-    /// <summary><see cref="OutputSum"/> for channels <paramref name="oc"/> to <paramref name="oc"/> + 3 of one group.</summary>
-    private static void OutputSums4(
-        ArrayView<byte> input, ArrayView<int> weights, ConvKernelArgs a, int m, int oc, int group, ref int acc0, ref int acc1, ref int acc2, ref int acc3)
+    /// <summary>Feeds every input byte of output pixel <paramref name="m"/>'s receptive field (padding = z_x) to <paramref name="sums"/>.</summary>
+    private static void ReceptiveField<TSums>(ArrayView<byte> input, ArrayView<int> weights, ConvKernelArgs a, int m, int group, ref TSums sums)
+        where TSums : struct, IChannelSums
     {
         int ow = m % a.OW;
         int rest = m / a.OW;
         int oh = rest % a.OH;
         int n = rest / a.OH;
-        int w0 = oc * a.KWords;
-        int w1 = w0 + a.KWords;
-        int w2 = w1 + a.KWords;
-        int w3 = w2 + a.KWords;
         int channelBase = group * a.CinPerGroup;
         int k = 0;
         for (int ky = 0; ky < a.KH; ky++)
@@ -88,46 +86,76 @@ public static class DirectConvKernel
                 for (int ci = 0; ci < a.CinPerGroup; ci++, k++)
                 {
                     int x = inside ? (sbyte)(byte)(input[pixel + ci] ^ a.InputFlip) : a.InputZeroPoint;
-                    int word = k >> 2;
-                    int shift = 8 * (k & 3);
-                    acc0 += x * (sbyte)(weights[w0 + word] >> shift);
-                    acc1 += x * (sbyte)(weights[w1 + word] >> shift);
-                    acc2 += x * (sbyte)(weights[w2 + word] >> shift);
-                    acc3 += x * (sbyte)(weights[w3 + word] >> shift);
+                    sums.Add(weights, x, k >> 2, 8 * (k & 3));
                 }
             }
         }
     }
 
-    /// <summary>Sum over the receptive field of output pixel <paramref name="m"/> for channel <paramref name="oc"/>.</summary>
-    private static int OutputSum(ArrayView<byte> input, ArrayView<int> weights, ConvKernelArgs a, int m, int oc, int group)
+    /// <summary>Accumulators of a block of consecutive output channels (weights rows <c>KWords</c> apart).</summary>
+    private interface IChannelSums
     {
-        int ow = m % a.OW;
-        int rest = m / a.OW;
-        int oh = rest % a.OH;
-        int n = rest / a.OH;
-        int weightBase = oc * a.KWords;
-        int channelBase = group * a.CinPerGroup;
-        int acc = 0;
-        int k = 0;
-        for (int ky = 0; ky < a.KH; ky++)
+        int Width { get; }
+
+        void Reset(int firstRow, int rowWords);
+
+        void Add(ArrayView<int> weights, int x, int word, int shift);
+
+        int Sum(int channel);
+    }
+
+    private struct OneChannel : IChannelSums
+    {
+        private int _row;
+        private int _sum;
+
+        public readonly int Width => 1;
+
+        public void Reset(int firstRow, int rowWords)
         {
-            int ih = (oh * a.StrideH) - a.PadTop + (ky * a.DilationH);
-            bool rowInside = ih >= 0 && ih < a.H;
-            for (int kx = 0; kx < a.KW; kx++)
-            {
-                int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
-                bool inside = rowInside && iw >= 0 && iw < a.W;
-                int pixel = (((((n * a.H) + ih) * a.W) + iw) * a.C) + channelBase;
-                for (int ci = 0; ci < a.CinPerGroup; ci++, k++)
-                {
-                    int x = inside ? (sbyte)(byte)(input[pixel + ci] ^ a.InputFlip) : a.InputZeroPoint;
-                    int w = (sbyte)(weights[weightBase + (k >> 2)] >> (8 * (k & 3)));
-                    acc += x * w;
-                }
-            }
+            _row = firstRow;
+            _sum = 0;
         }
 
-        return acc;
+        public void Add(ArrayView<int> weights, int x, int word, int shift) =>
+            _sum += x * (sbyte)(weights[_row + word] >> shift);
+
+        public readonly int Sum(int channel) => _sum;
+    }
+
+    private struct FourChannels : IChannelSums
+    {
+        private int _row0;
+        private int _rowWords;
+        private int _sum0;
+        private int _sum1;
+        private int _sum2;
+        private int _sum3;
+
+        public readonly int Width => 4;
+
+        public void Reset(int firstRow, int rowWords)
+        {
+            _row0 = firstRow;
+            _rowWords = rowWords;
+            _sum0 = _sum1 = _sum2 = _sum3 = 0;
+        }
+
+        public void Add(ArrayView<int> weights, int x, int word, int shift)
+        {
+            int w = _row0 + word;
+            _sum0 += x * (sbyte)(weights[w] >> shift);
+            _sum1 += x * (sbyte)(weights[w + _rowWords] >> shift);
+            _sum2 += x * (sbyte)(weights[w + (2 * _rowWords)] >> shift);
+            _sum3 += x * (sbyte)(weights[w + (3 * _rowWords)] >> shift);
+        }
+
+        public readonly int Sum(int channel) => channel switch
+        {
+            0 => _sum0,
+            1 => _sum1,
+            2 => _sum2,
+            _ => _sum3,
+        };
     }
 }

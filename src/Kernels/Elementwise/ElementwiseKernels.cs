@@ -9,14 +9,18 @@ public static class ElementwiseKernels
     /// <summary>Same-shape quantized Add (see <see cref="AddRequantization"/>).</summary>
     public static void Add(ArrayView<byte> a, ArrayView<byte> b, ArrayView<byte> output, AddRequantization q)
     {
-        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+        int count = (int)output.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             output[index] = (byte)q.Apply(a[index], b[index]);
     }
 
     /// <summary>Copies one Concat input into its output slice (see <see cref="ConcatSlice"/>).</summary>
     public static void ConcatInto(ArrayView<byte> input, ArrayView<byte> output, ConcatSlice s)
     {
-        for (int index = GridStride.Start; index < (int)input.Length; index += GridStride.Stride)
+        int count = (int)input.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             ConcatIntoAt(index, input, output, s);
     }
 

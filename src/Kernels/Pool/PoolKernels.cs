@@ -16,7 +16,9 @@ public static class PoolKernels
     /// </summary>
     public static void MaxPool(ArrayView<byte> input, ArrayView<byte> output, PoolKernelArgs a)
     {
-        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+        int count = (int)output.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             MaxPoolAt(index, input, output, a);
     }
 
@@ -54,7 +56,9 @@ public static class PoolKernels
     /// <summary>AveragePool/GlobalAveragePool (see <see cref="PackedAveragePool"/> for the arithmetic).</summary>
     public static void AveragePool(ArrayView<byte> input, ArrayView<byte> output, ArrayView<int> multipliers, ArrayView<int> shifts, PoolKernelArgs a)
     {
-        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+        int count = (int)output.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             AveragePoolAt(index, input, output, multipliers, shifts, a);
     }
 

@@ -12,7 +12,9 @@ public static class QdqKernels
 {
     public static void Quantize(ArrayView<float> input, ArrayView<byte> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
     {
-        for (int index = GridStride.Start; index < (int)input.Length; index += GridStride.Stride)
+        int count = (int)input.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             QuantizeAt(index, input, output, scales, zeroPoints, a);
     }
 
@@ -30,7 +32,9 @@ public static class QdqKernels
 
     public static void Dequantize(ArrayView<byte> input, ArrayView<float> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
     {
-        for (int index = GridStride.Start; index < (int)input.Length; index += GridStride.Stride)
+        int count = (int)input.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             DequantizeAt(index, input, output, scales, zeroPoints, a);
     }
 

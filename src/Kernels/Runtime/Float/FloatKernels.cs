@@ -13,7 +13,9 @@ public static class FloatKernels
     public static void StridedCopy<T>(ArrayView<T> input, ArrayView<T> output, StridedCopyArgs a, T padValue)
         where T : unmanaged
     {
-        for (int index = GridStride.Start; index < a.Count; index += GridStride.Stride)
+        int count = a.Count;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             StridedCopyAt<T>(index, input, output, a, padValue);
     }
 
@@ -46,7 +48,9 @@ public static class FloatKernels
 
     public static void Unary(ArrayView<float> input, ArrayView<float> output, ElementwiseArgs a)
     {
-        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+        int count = (int)output.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             UnaryAt(index, input, output, a);
     }
 
@@ -90,7 +94,9 @@ public static class FloatKernels
 
     public static void Binary(ArrayView<float> left, ArrayView<float> right, ArrayView<float> output, ElementwiseArgs a)
     {
-        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+        int count = (int)output.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             BinaryAt(index, left, right, output, a);
     }
 
@@ -144,7 +150,9 @@ public static class FloatKernels
     /// <summary>One thread per (outer, inner) row: max-subtracted softmax over the axis.</summary>
     public static void Softmax(ArrayView<float> input, ArrayView<float> output, SoftmaxArgs a)
     {
-        for (int index = GridStride.Start; index < a.Outer * a.Inner; index += GridStride.Stride)
+        int count = a.Outer * a.Inner;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             SoftmaxAt(index, input, output, a);
     }
 
@@ -175,7 +183,9 @@ public static class FloatKernels
     /// <summary>Y[m, n] = sum_k X[m, k] W[k, n] + bias[n].</summary>
     public static void Gemm(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> output, GemmArgs a)
     {
-        for (int index = GridStride.Start; index < a.M * a.N; index += GridStride.Stride)
+        int count = a.M * a.N;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             GemmAt(index, x, w, bias, output, a);
     }
 
@@ -192,7 +202,9 @@ public static class FloatKernels
     /// <summary>Direct convolution on NCHW; weights [OC][C/groups][KH][KW].</summary>
     public static void Conv(ArrayView<float> input, ArrayView<float> weights, ArrayView<float> bias, ArrayView<float> output, FloatConvArgs a)
     {
-        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+        int count = (int)output.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             ConvAt(index, input, weights, bias, output, a);
     }
 
@@ -232,7 +244,9 @@ public static class FloatKernels
     /// <summary>Max or average pooling on NCHW.</summary>
     public static void Pool(ArrayView<float> input, ArrayView<float> output, FloatPoolArgs a)
     {
-        for (int index = GridStride.Start; index < (int)output.Length; index += GridStride.Stride)
+        int count = (int)output.Length;
+        int stride = GridStride.Stride;
+        for (int index = GridStride.Start; index < count; index += stride)
             PoolAt(index, input, output, a);
     }
 
