@@ -107,4 +107,22 @@ public class PlanRuntimeTests
         var error = Assert.Throws<ArgumentException>(() => runtime.Run(new float[5]));
         Assert.Contains("needs 24 floats", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void OneStepRunsOnWhatWasWrittenIntoItsInputs()
+    {
+        var q = new QuantParams(1f / 255, 0, QuantElementType.UInt8);
+        using var runtime = PlanRuntime.Create(SmallPlan([0, 0, 0]), RuntimeDevice.Cpu);
+        byte[] levels = [.. Enumerable.Range(0, 24).Select(i => (byte)(i * 10))];
+        runtime.WriteTensor(5, levels);
+        runtime.RunStep(5);
+        float[] y = new float[24];
+        Buffer.BlockCopy(runtime.ReadTensor(6), 0, y, 0, 96);
+        Assert.Equal(levels.Select(v => v * q.Scale), y);
+        Assert.Equal(levels, runtime.ReadTensor(5));
+
+        Assert.Contains("has 24 bytes", Assert.Throws<ArgumentException>(() => runtime.WriteTensor(5, new byte[23])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => runtime.RunStep(6));
+        Assert.Throws<ArgumentOutOfRangeException>(() => runtime.RunStep(-1));
+    }
 }
