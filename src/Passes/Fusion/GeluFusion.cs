@@ -45,6 +45,7 @@ public sealed class GeluFusion : RewriteRule<GeluFusion.Bound>
     protected override string? Check(Bound m, RewriteContext context) =>
         Guards.OpsetAtLeast(context.Model, 20)
         ?? Guards.NotSharedOutside(m.Root, [.. m.Nodes])
+        ?? GeluProduct.KeepsShape(m.X, m.Root)
         ?? (m.X.ElementType is ElementType.Float or ElementType.Undefined ? null : $"{m.X} is not FLOAT");
 
     protected override void Rewrite(Bound m, RewriteContext context)

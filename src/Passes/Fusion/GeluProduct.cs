@@ -50,6 +50,15 @@ internal static class GeluProduct
         return new Parts(x, z, [.. muls, add, f]);
     }
 
+    /// <summary>
+    /// Gelu(x) has the shape of x, while a one-element constant of higher rank (0.5 as [1, 1, 1]) broadcasts the
+    /// product to more dimensions; null when the shapes agree or either is unknown.
+    /// </summary>
+    public static string? KeepsShape(Value x, Node root) =>
+        x.Shape is { } xs && root.Outputs[0]?.Shape is { } rs && !xs.Equals(rs)
+            ? $"the product has shape {rs}, x has {xs}: a constant broadcasts it"
+            : null;
+
     /// <summary>Whether <paramref name="v"/> is a fixed float scalar equal to <paramref name="expected"/> to float precision.</summary>
     public static bool IsScalar(Value? v, double expected) =>
         ScalarValue(v) is double d && IsClose(d, expected);

@@ -56,6 +56,7 @@ public sealed class GeluTanhFusion : RewriteRule<GeluTanhFusion.Bound>
         ?? (GeluProduct.IsClose(m.Linear, SqrtTwoOverPi) ? null : $"the coefficient of x in the Tanh argument is {m.Linear:G8}, not sqrt(2/pi)")
         ?? (GeluProduct.IsClose(m.Cubic / m.Linear, Kappa) ? null : $"the x^3 to x ratio in the Tanh argument is {m.Cubic / m.Linear:G8}, not 0.044715")
         ?? Guards.NotSharedOutside(m.Root, [.. m.Nodes])
+        ?? GeluProduct.KeepsShape(m.X, m.Root)
         ?? (m.X.ElementType is ElementType.Float or ElementType.Undefined ? null : $"{m.X} is not FLOAT");
 
     protected override void Rewrite(Bound m, RewriteContext context)

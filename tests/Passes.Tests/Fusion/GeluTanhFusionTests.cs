@@ -152,6 +152,15 @@ public sealed class GeluTanhFusionTests
         RuleRunner.AssertRejected(Build(form, beta: 0.7978f), new GeluTanhFusion(), "not sqrt(2/pi)");
 
     [Fact]
+    public void RejectsAConstantThatBroadcastsTheProduct()
+    {
+        Model m = Build(Form.CubeAsMuls);
+        m.Graph.SetInitializer(m.Graph.FindValue("half")!, TensorData.FromFloats([1, 1, 1], [0.5f]));
+        Graph.SetType(m.Graph.Outputs[0], Float(1, 2, 5));
+        RuleRunner.AssertRejected(m, new GeluTanhFusion(), "a constant broadcasts it");
+    }
+
+    [Fact]
     public void RejectsNonFloat() =>
         RuleRunner.AssertRejected(Build(Form.CubeAsMuls, type: ElementType.Double), new GeluTanhFusion(), "is not FLOAT");
 
