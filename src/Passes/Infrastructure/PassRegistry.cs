@@ -94,13 +94,13 @@ public static class PassRegistry
     /// <summary>The local fusions of -O2.</summary>
     public static RewritePass LocalFusion() => new(
         "fuse-local",
-        "Conv+BatchNormalization, Conv/Gemm with constant Mul/Add, MatMul+Add to Gemm, Pad into Conv/AveragePool, Transpose into Gemm, LayerNormalization (opset 17), Gelu (opset 20)",
+        "Conv+BatchNormalization, Conv/Gemm with constant Mul/Add, MatMul+Add to Gemm, Pad into Conv/AveragePool, Transpose into Gemm, LayerNormalization (opset 17), Gelu exact and tanh (opset 20)",
         OptLevel.O2,
         PassRequirements.Shapes,
         [
             new ConvBatchNormFusion(), new ConvMulFusion(), new ConvAddFusion(), new GemmMulFusion(), new GemmAddFusion(),
             new MatMulAddFusion(), PadFusion.IntoConv, PadFusion.IntoAveragePool, new TransposeGemmFusion(),
-            new LayerNormFusion(), new GeluFusion(),
+            new LayerNormFusion(), new GeluFusion(), new GeluTanhFusion(),
         ]);
 
     /// <summary>Merging and cancelling of consecutive data-movement ops.</summary>
