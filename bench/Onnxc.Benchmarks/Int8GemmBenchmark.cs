@@ -101,7 +101,7 @@ internal static class Int8GemmBenchmark
             if (!cuda && !options.Force && shape.Macs > options.MaxCpuMacs)
             {
                 Console.WriteLine(FormattableString.Invariant(
-                    $"{shape.Size,-20} skipped on the CPU accelerator: {shape.Macs / 1e9:F2} GMAC > --max-cpu-gmacs {options.MaxCpuMacs / 1e9:G3} (--force runs it)"));
+                    $"{shape.Size,-20} skipped on the CPU accelerator: {shape.Macs / 1e9:G3} GMAC > --max-cpu-gmacs {options.MaxCpuMacs / 1e9:G3} (--force runs it)"));
                 continue;
             }
 

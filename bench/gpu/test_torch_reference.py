@@ -65,6 +65,21 @@ class TorchReferenceTests(unittest.TestCase):
         slower = tr.format_summary([], {"ours_ms": 4.0, "fp16_e2e_ms": 3.0, "fp16_e2e_layout": "nchw"})
         self.assertIn("target MISSED", slower)
 
+    def test_ours_only_needs_no_torch_and_writes_the_json(self):
+        folder = tempfile.mkdtemp()
+        gemm, log, out = (os.path.join(folder, n) for n in ("g.json", "run.log", "s.json"))
+        with open(gemm, "w") as f:
+            json.dump({"device": "CPU", "results": [result(128, 128, 128, "Direct", 0.001)]}, f)
+        with open(log, "w") as f:
+            f.write("bench: 3 runs, median 12.5 ms, p90 13.0 ms\n")
+        self.assertEqual(tr.main(["--ours-only", "--gemm-json", gemm, "--onnxc-bench", log, "--json", out]), 0)
+        with open(out) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["resnet32"]["ours_ms"], 12.5)
+        self.assertEqual(doc["gemm"][0]["ours_algorithm"], "Direct")
+        self.assertIsNone(doc["gemm"][0]["target_met"])
+        self.assertNotIn("torch", sys.modules)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -115,8 +115,8 @@ def format_summary(gemm, resnet):
         if r["cublaslt_tops"] is None:
             layers += " [cuBLASLt: %s]" % r["cublaslt_note"]
         out.append("%-20s %-10s %9s %9s %11s %7s  %-7s %s" % (
-            size, r["ours_algorithm"] or "-", fmt(r["ours_ms"], "%.4f"), fmt(r["ours_tops"], "%.2f"),
-            fmt(r["cublaslt_tops"], "%.2f"), fmt(r["ratio"], "%.2f"),
+            size, r["ours_algorithm"] or "-", fmt(r["ours_ms"], "%.4f"), fmt(r["ours_tops"], "%.3g"),
+            fmt(r["cublaslt_tops"], "%.3g"), fmt(r["ratio"], "%.2f"),
             "-" if r["target_met"] is None else verdict(r["target_met"]), layers))
     judged = [r for r in gemm if r["target_met"] is not None]
     if judged:
@@ -140,6 +140,8 @@ def format_summary(gemm, resnet):
             out.append(line)
         if ours is None:
             out.append("  ours: not measured")
+        elif resnet.get("fp16_e2e_ms") is None:
+            out.append("  ours %8.3f ms   FP16: not measured" % ours)
     return "\n".join(out)
 
 
@@ -263,29 +265,35 @@ def main(argv=None):
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--skip-resnet", action="store_true", help="time no FP16 ResNet-32")
     p.add_argument("--json", help="write every number here")
+    p.add_argument("--ours-only", action="store_true",
+                   help="measure nothing with torch (no GPU or no torch here): print onnxc's numbers alone")
     args = p.parse_args(argv)
 
-    import torch
-    if not torch.cuda.is_available():
-        print("torch_reference.py: torch sees no CUDA GPU", file=sys.stderr)
-        return 2
-    print("# torch %s, %s, cuBLASLt via torch._int_mm" % (torch.__version__, torch.cuda.get_device_name(0)))
+    if args.ours_only:
+        torch_version, gpu = None, None
+    else:
+        import torch
+        if not torch.cuda.is_available():
+            print("torch_reference.py: torch sees no CUDA GPU (use --ours-only)", file=sys.stderr)
+            return 2
+        torch_version, gpu = torch.__version__, torch.cuda.get_device_name(0)
+        print("# torch %s, %s, cuBLASLt via torch._int_mm" % (torch_version, gpu))
 
     gemm = []
     if args.gemm_json:
         device, shapes = read_gemm_results(args.gemm_json)
         print("# ours from %s (%s)" % (args.gemm_json, device))
-        measured = {key: measure_int_mm(*key, iterations=args.iterations, warmup=args.warmup) for key in shapes}
+        measured = {} if args.ours_only else {
+            key: measure_int_mm(*key, iterations=args.iterations, warmup=args.warmup) for key in shapes}
         gemm = gemm_rows(shapes, measured)
 
     resnet = None
     if not args.skip_resnet:
-        best = measure_resnet32_fp16(args.batch, args.iterations, args.warmup)
-        resnet = {"batch": args.batch, "weights": "random (latency only)"}
-        for mode, (ms, layout) in best.items():
-            resnet["fp16_%s_ms" % mode] = ms
-            resnet["fp16_%s_layout" % mode] = layout
-        resnet["ours_ms"] = None
+        resnet = {"batch": args.batch, "weights": "random (latency only)", "ours_ms": None}
+        if not args.ours_only:
+            for mode, (ms, layout) in measure_resnet32_fp16(args.batch, args.iterations, args.warmup).items():
+                resnet["fp16_%s_ms" % mode] = ms
+                resnet["fp16_%s_layout" % mode] = layout
         if args.onnxc_bench:
             with open(args.onnxc_bench, encoding="utf-8") as f:
                 resnet["ours_runs"], resnet["ours_ms"] = parse_onnxc_bench(f.read())
@@ -293,10 +301,8 @@ def main(argv=None):
     print(format_summary(gemm, resnet))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"gemm": gemm, "resnet32": resnet, "torch": torch.__version__,
-                       "gpu": torch.cuda.get_device_name(0)}, f, indent=2)
+            json.dump({"gemm": gemm, "resnet32": resnet, "torch": torch_version, "gpu": gpu}, f, indent=2)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
