@@ -52,7 +52,17 @@ internal static class Int8GemmBenchmark
             return 2;
         }
 
-        IReadOnlyList<GemmShape> shapes = Shapes(options);
+        IReadOnlyList<GemmShape> shapes;
+        try
+        {
+            shapes = Shapes(options);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or Onnxc.GraphIR.InvalidModelException)
+        {
+            Console.Error.WriteLine("int8-gemm: cannot derive the layer shapes: " + e.Message);
+            return 2;
+        }
+
         if (options.ListOnly)
         {
             foreach (var s in shapes)
@@ -67,6 +77,12 @@ internal static class Int8GemmBenchmark
         // Profiling lets CUDA events time the kernel alone, as torch's benchmark does. The devices and the
         // optimization level are those of KernelDevices.CreateContext, so the kernels compile as in onnxc run.
         using var context = Context.Create(b => b.CPU(Int8KernelLibrary.CpuDevice).Cuda().Optimize(OptimizationLevel.O1).Profiling());
+        if (options.Device == "cuda" && context.GetCudaDevices().Count == 0)
+        {
+            Console.Error.WriteLine("int8-gemm: --device cuda, but ILGPU found no CUDA device (is the NVIDIA driver there?)");
+            return 2;
+        }
+
         using Accelerator accelerator = CreateAccelerator(context, options.Device);
         var library = new Int8KernelLibrary(accelerator);
         bool cuda = accelerator.AcceleratorType == AcceleratorType.Cuda;
@@ -161,11 +177,6 @@ internal static class Int8GemmBenchmark
     private static Accelerator CreateAccelerator(Context context, string device)
     {
         var cudaDevices = context.GetCudaDevices();
-        if (device == "cuda" && cudaDevices.Count == 0)
-        {
-            throw new InvalidOperationException("--device cuda: ILGPU found no CUDA device (is the NVIDIA driver there?)");
-        }
-
         return device != "cpu" && cudaDevices.Count > 0
             ? cudaDevices[0].CreateAccelerator(context)
             : context.GetCPUDevice(0).CreateAccelerator(context);

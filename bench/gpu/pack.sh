@@ -11,8 +11,9 @@
 #   input-b64.npy          64 CIFAR-10 test images (evenly over the classes), preprocessed, float32 [64,3,32,32]
 #   cpu-output-b64.npy     the plan's output on ILGPU's CPU accelerator, to check the GPU's against
 #   MANIFEST.txt           commit, date, versions, sizes
-# and bench/gpu/run-on-device.sh unpacks and runs it. Output: artifacts/gpu/kit.tar.xz (ignored by git).
-# Fails when the archive plus the tree that travels with it is over 64 MiB.
+# and bench/gpu/run-on-device.sh unpacks and runs it. Output: artifacts/gpu/kit.tar.xz, alone in its folder, so
+# `carry: ["artifacts/gpu"]` takes nothing else (staging happens in artifacts/gpu-stage; /artifacts/ is ignored).
+# Fails when that folder plus the tree that travels with it is over 64 MiB.
 # Usage: bench/gpu/pack.sh [--out DIR] [--keep-stage] [--skip-cpu-reference]
 set -euo pipefail
 
@@ -38,9 +39,10 @@ for f in "$resnet" "$squeezenet" "$cifar"; do
 done
 
 limit=$((64 * 1024 * 1024))
-stage="$out/stage"
+stage="$root/artifacts/gpu-stage"
 rm -rf "$stage"
-mkdir -p "$stage/apps" "$stage/shared/models" "$stage/dotnet"
+mkdir -p "$out" "$stage/apps"
+rm -f "$out/kit.tar.xz" "$stage/shared/models" "$stage/dotnet"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 step() { echo "== pack: $*"; }
 
@@ -107,12 +109,12 @@ tar -C "$stage" -cf - . | xz -T0 -6 > "$archive.tmp"
 mv "$archive.tmp" "$archive"
 [[ $keep_stage -eq 1 ]] || rm -rf "$stage"
 
-# What travels to the device: the archive, bench/gpu (tracked) and every tracked or untracked-not-ignored file.
-kit_bytes=$(stat -c %s "$archive")
+# What travels to the device: the carried folder and every tracked or untracked-not-ignored file.
+kit_bytes=$(du -sb "$out" | cut -f1)
 tree_bytes=$(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 -r stat -c %s 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 total=$((kit_bytes + tree_bytes))
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
-echo "kit: $archive = $(mib "$kit_bytes"); tree that travels with it: $(mib "$tree_bytes"); total $(mib "$total") of the 64 MiB limit"
+echo "kit: $archive; $out holds $(mib "$kit_bytes"); tree that travels with it: $(mib "$tree_bytes"); total $(mib "$total") of the 64 MiB limit"
 if [[ $total -gt $limit ]]; then
     echo "pack.sh: OVER the device tool's 64 MiB limit by $(mib $((total - limit)))" >&2
     exit 1

@@ -4,20 +4,23 @@
 # Meant for the device machine (CUDA, PyTorch, Python; no .NET): run it from the repository root with
 # artifacts/gpu carried (see bench/gpu/README.md). Steps, each with its own time limit so one hang still
 # leaves the rest and the summary:
-#   1. unpack artifacts/gpu/kit.tar.xz into artifacts/gpu/run (inside the checkout, so the tests find compiler.sln)
+#   1. unpack artifacts/gpu/kit.tar.xz into artifacts/gpu-run (inside the checkout, so the tests find compiler.sln)
 #   2. nvidia-smi
 #   3. the kernel tests (Onnxc.Kernels.Tests: every kernel theory runs once per accelerator, CPU and cuda0)
 #   4. int8-gemm: our kernels as GEMMs, TOPS per shape and algorithm, bit-exact checks (gemm.json)
-#   5. onnxc run --bench on the compiled ResNet-32 batch 64, and its output against the CPU accelerator's
+#   5. onnxc run --bench on the compiled ResNet-32 batch 64, its output against the CPU accelerator's, and
+#      plan-profile: the time of each of its steps (which kernels to work on)
 #   6. torch_reference.py: torch._int_mm and FP16 ResNet-32 on the same GPU, and the side-by-side table
-# Logs and JSON go to $OUT (the device tool's folder that comes back) or artifacts/gpu/out.
+# Logs and JSON (8 files, the most the tool brings back) go to $OUT (the device tool's folder that comes back) or artifacts/gpu-run/out.
+# The step limits add up to under the device tool's 10 minutes a command; on an H100 the whole run is
+# expected to take a few minutes (never measured: no GPU was available when this was written).
 # --cpu-smoke runs the same steps on a machine without a GPU: CPU accelerator, tiny GEMMs, no PyTorch numbers.
 # Usage: bench/gpu/run-on-device.sh [--cpu-smoke] [--kit FILE] [--out DIR] [--iterations N] [--bench-runs N]
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 kit="$root/artifacts/gpu/kit.tar.xz"
-out="${OUT:-$root/artifacts/gpu/out}"
+out="${OUT:-$root/artifacts/gpu-run/out}"
 smoke=0
 iterations=100
 bench_runs=200
@@ -33,7 +36,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -f "$kit" ]] || { echo "run-on-device.sh: no kit at $kit (run bench/gpu/pack.sh, and carry artifacts/gpu)" >&2; exit 2; }
 
-work="$root/artifacts/gpu/run"
+work="$root/artifacts/gpu-run/kit"
 mkdir -p "$out"
 declare -a results=()
 failed=0
@@ -58,7 +61,7 @@ if [[ $smoke -eq 0 ]]; then
 fi
 
 step "kernel tests (CPU and every CUDA device ILGPU finds)"
-timeout 420 "$dotnet" "$work/apps/runner/Onnxc.XunitRunner.dll" "$work/apps/tests/Onnxc.Kernels.Tests.dll" --verbose \
+timeout 150 "$dotnet" "$work/apps/runner/Onnxc.XunitRunner.dll" "$work/apps/tests/Onnxc.Kernels.Tests.dll" --verbose \
     > "$out/kernel-tests.log" 2>&1
 rc=$?
 grep -v '^  pass ' "$out/kernel-tests.log"
@@ -75,14 +78,15 @@ if [[ $smoke -eq 1 ]]; then
 else
     gemm_args+=(--device cuda --iterations "$iterations")
 fi
-ONNXC_SHARED="$work/shared" timeout 420 "$dotnet" "$work/apps/bench/Onnxc.Benchmarks.dll" int8-gemm "${gemm_args[@]}" 2>&1 | tee "$out/gemm.log"
+ONNXC_SHARED="$work/shared" timeout 200 "$dotnet" "$work/apps/bench/Onnxc.Benchmarks.dll" int8-gemm "${gemm_args[@]}" 2>&1 | tee "$out/gemm.log"
 rc=${PIPESTATUS[0]}
 record "int8-gemm" "exit $rc ($(grep -c ' ok ' "$out/gemm.log") timed results checked bit-exact, $(grep -c 'FAIL' "$out/gemm.log") failed checks)" $rc
 
 step "onnxc run --bench: ResNet-32, batch 64, rtx2050 plan"
 run_args=(run "$work/resnet32-b64-rtx2050.onnx" --target rtx2050 --input "$work/input-b64.npy" --output "$out/output-b64.npy")
-if [[ $smoke -eq 1 ]]; then run_args+=(--cpu --bench 1); else run_args+=(--bench "$bench_runs"); fi
-timeout 300 "$dotnet" "$work/apps/onnxc/onnxc.dll" "${run_args[@]}" 2>&1 | tee "$out/onnxc-run.log"
+run_limit=60
+if [[ $smoke -eq 1 ]]; then run_args+=(--cpu --bench 1); run_limit=300; else run_args+=(--bench "$bench_runs"); fi
+timeout $run_limit "$dotnet" "$work/apps/onnxc/onnxc.dll" "${run_args[@]}" 2>&1 | tee "$out/onnxc-run.log"
 rc=${PIPESTATUS[0]}
 record "onnxc run" "$(grep -h '^bench:' "$out/onnxc-run.log" || echo "exit $rc, no bench line")" $rc
 if [[ -f "$work/cpu-output-b64.npy" && -f "$out/output-b64.npy" ]]; then
@@ -92,6 +96,13 @@ if [[ -f "$work/cpu-output-b64.npy" && -f "$out/output-b64.npy" ]]; then
     record "output vs CPU accelerator" "$verdict" $rc
 fi
 
+step "plan-profile: ResNet-32 b64, step by step"
+profile_args=(plan-profile "$work/resnet32-b64-rtx2050.onnx" "$work/input-b64.npy" --top 12)
+if [[ $smoke -eq 1 ]]; then profile_args+=(--cpu --runs 1); else profile_args+=(--runs 20); fi
+timeout $run_limit "$dotnet" "$work/apps/bench/Onnxc.Benchmarks.dll" "${profile_args[@]}" 2>&1 | tee "$out/plan-profile.log"
+rc=${PIPESTATUS[0]}
+record "plan-profile" "$(grep -h '^sum of step medians' "$out/plan-profile.log" || echo "exit $rc")" $rc
+
 step "PyTorch baselines and the side-by-side table"
 ref_args=(--gemm-json "$out/gemm.json" --onnxc-bench "$out/onnxc-run.log" --json "$out/summary.json")
 if [[ $smoke -eq 0 ]] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
@@ -100,7 +111,7 @@ else
     echo "(no PyTorch with CUDA here: ours only, no cuBLASLt or FP16 numbers)"
     ref_args+=(--ours-only)
 fi
-PYTHONUNBUFFERED=1 timeout 300 python3 "$root/bench/gpu/torch_reference.py" "${ref_args[@]}" > "$out/summary.txt" 2>&1
+PYTHONUNBUFFERED=1 timeout 150 python3 "$root/bench/gpu/torch_reference.py" "${ref_args[@]}" > "$out/summary.txt" 2>&1
 rc=$?
 record "torch_reference.py" "exit $rc" $rc
 
