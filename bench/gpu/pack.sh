@@ -41,8 +41,8 @@ done
 limit=$((64 * 1024 * 1024))
 stage="$root/artifacts/gpu-stage"
 rm -rf "$stage"
-mkdir -p "$out" "$stage/apps"
-rm -f "$out/kit.tar.xz" "$stage/shared/models" "$stage/dotnet"
+mkdir -p "$out" "$stage/apps" "$stage/shared/models" "$stage/dotnet"
+rm -f "$out/kit.tar.xz"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 step() { echo "== pack: $*"; }
 

@@ -154,12 +154,17 @@ def fmt(value, pattern):
 def measure_int_mm(m, n, k, iterations, warmup):
     """Median ms of torch._int_mm at (m, n, k), padded where the shape is illegal; dict with tops, padded, note."""
     import torch
-    attempts = [int_mm_size(m, n, k), int_mm_size(m, n, k, multiple=32, min_m=32)]
+    # B column-major first (cuBLASLt's INT8 "TN" layout), row-major if this torch refuses it; then wider padding.
+    attempts = [(size, layout) for size in (int_mm_size(m, n, k), int_mm_size(m, n, k, multiple=32, min_m=32))
+                for layout in ("column-major B", "row-major B")]
     last_error = None
-    for pm, pn, pk in attempts:
+    for (pm, pn, pk), layout in attempts:
         try:
             a = torch.randint(-128, 128, (pm, pk), dtype=torch.int8, device="cuda")
-            b = torch.randint(-128, 128, (pn, pk), dtype=torch.int8, device="cuda").t()
+            if layout == "column-major B":
+                b = torch.randint(-128, 128, (pn, pk), dtype=torch.int8, device="cuda").t()
+            else:
+                b = torch.randint(-128, 128, (pk, pn), dtype=torch.int8, device="cuda")
             for _ in range(warmup):
                 torch._int_mm(a, b)
             torch.cuda.synchronize()
@@ -174,7 +179,7 @@ def measure_int_mm(m, n, k, iterations, warmup):
                 times.append(start.elapsed_time(end))
             ms = statistics.median(times)
             padded = None if (pm, pn, pk) == (m, n, k) else "%dx%dx%d" % (pm, pn, pk)
-            return {"median_ms": ms, "tops": tops(m, n, k, ms), "padded": padded, "note": None}
+            return {"median_ms": ms, "tops": tops(m, n, k, ms), "padded": padded, "note": layout}
         except RuntimeError as e:  # an illegal size: try the next padding
             last_error = str(e).splitlines()[0]
     return {"median_ms": None, "tops": None, "padded": None, "note": "skipped: " + (last_error or "?")}
