@@ -40,7 +40,12 @@ work="$root/artifacts/gpu-run/kit"
 mkdir -p "$out"
 declare -a results=()
 failed=0
-record() { results+=("$1: $2"); [[ "$3" -eq 0 ]] || failed=1; }
+record() {
+    local text="$2"
+    [[ "$3" -ne 124 ]] || text="TIMED OUT; $text"
+    results+=("$1: $text")
+    [[ "$3" -eq 0 ]] || failed=1
+}
 step() { echo; echo "== $*"; }
 
 step "unpack $(basename "$kit")"
