@@ -21,6 +21,16 @@ public static class Program
             return OrtOptimizationComparison.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "int8-gemm")
+        {
+            return Int8GemmBenchmark.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "plan-profile")
+        {
+            return PlanProfile.Run(args[1..]);
+        }
+
         // In-process: no generated project to restore and build (there is no internet here, and builds are slow
         // on 2 shared cores). Medians are what the scripts quote: the machine is shared and noisy, and the median
         // ignores the outliers that the mean absorbs. Times in milliseconds with no unit strings, for the CSV.
