@@ -14,7 +14,7 @@ using Xunit.Abstractions;
 namespace Onnxc.Passes.Tests.Lowering;
 
 /// <summary>
-/// For each shared model: quantize with our quantizer (QDQ), lower for rtx2050, run the plan on ILGPU's CPU
+/// For each shared model: optimize (-O2) and quantize with our quantizer (QDQ), lower for rtx2050, run the plan on ILGPU's CPU
 /// accelerator and ONNX Runtime on the same QDQ model over evenly spread real samples. Required:
 /// <list type="bullet">
 /// <item>Step by step, every INT8 step of the plan, given ONNX Runtime's values of its inputs, produces every
@@ -62,6 +62,9 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
         ModelInputSpec[] inputs = [.. model.Graph.Inputs.Where(v => !v.IsInitializer).Select(v =>
             ModelInputSpec.Float32(v.Name, [.. v.Shape!.Dims.Select(d => d.Value ?? -1)]))];
         SampleSet data = SampleSet.Open(SharedData.Data(dataPath.Split('/')), inputs, PreprocessOptions.Parse(preprocess));
+        // As `onnxc -O int8 --target rtx2050` does: -O2 first (it folds the ResNet shortcuts' computed pads, so the
+        // Pads share their input's parameters and lower to INT8), then quantization.
+        PassPipelines.Build(OptLevel.O2, PassOptions.Default).Run(model, new PassContext());
         QuantizationResult quantized = Int8Compiler.Compile(model, new QuantizationOptions { Verify = VerifyMode.Skip }, data);
 
         var (border, step) = ObserveLastDequantize(quantized.Model);
