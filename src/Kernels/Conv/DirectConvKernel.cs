@@ -9,7 +9,8 @@ namespace Onnxc.Kernels.Conv;
 /// folded bias and epilogue as the implicit-GEMM kernels; integer sums are exact, so it is bit-identical to
 /// them and to the reference. Auto picks it for depthwise convolutions (a 32-wide GEMM tile would hold one
 /// useful column) and on ILGPU's CPU accelerator, where the tiled kernels' 256-thread barriers cost more
-/// than they save. Grid-stride over NHWC output elements, channel innermost (see <see cref="GridStride"/>).
+/// than they save. Grid-stride over NHWC output elements, channel innermost (see <see cref="GridStride"/>); four
+/// output channels per step where they divide the group, and four input channels per weight word where they do.
 /// </summary>
 public static class DirectConvKernel
 {
@@ -83,10 +84,30 @@ public static class DirectConvKernel
                 int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
                 bool inside = rowInside && iw >= 0 && iw < a.W;
                 int pixel = (((((n * a.H) + ih) * a.W) + iw) * a.C) + channelBase;
-                for (int ci = 0; ci < a.CinPerGroup; ci++, k++)
+                if (a.CinPerGroup % 4 == 0)
                 {
-                    int x = inside ? (sbyte)(byte)(input[pixel + ci] ^ a.InputFlip) : a.InputZeroPoint;
-                    sums.Add(weights, x, k >> 2, 8 * (k & 3));
+                    // Each tap starts a weight word: take the inputs four at a time, one word of each row.
+                    int padding = a.InputZeroPoint & 0xFF;
+                    padding |= (padding << 8) | (padding << 16) | (padding << 24);
+                    for (int ci = 0; ci < a.CinPerGroup; ci += 4, k += 4)
+                    {
+                        int word = padding;
+                        if (inside)
+                        {
+                            int p = pixel + ci;
+                            word = (input[p] | (input[p + 1] << 8) | (input[p + 2] << 16) | (input[p + 3] << 24)) ^ (a.InputFlip * 0x01010101);
+                        }
+
+                        sums.AddWord(weights, word, k >> 2);
+                    }
+                }
+                else
+                {
+                    for (int ci = 0; ci < a.CinPerGroup; ci++, k++)
+                    {
+                        int x = inside ? (sbyte)(byte)(input[pixel + ci] ^ a.InputFlip) : a.InputZeroPoint;
+                        sums.Add(weights, x, k >> 2, 8 * (k & 3));
+                    }
                 }
             }
         }
@@ -100,6 +121,9 @@ public static class DirectConvKernel
         void Reset(int firstRow, int rowWords);
 
         void Add(ArrayView<int> weights, int x, int word, int shift);
+
+        /// <summary>Four inputs packed as signed bytes against weight word <paramref name="word"/> of each row.</summary>
+        void AddWord(ArrayView<int> weights, int inputs, int word);
 
         int Sum(int channel);
     }
@@ -119,6 +143,9 @@ public static class DirectConvKernel
 
         public void Add(ArrayView<int> weights, int x, int word, int shift) =>
             _sum += x * (sbyte)(weights[_row + word] >> shift);
+
+        public void AddWord(ArrayView<int> weights, int inputs, int word) =>
+            _sum = PortableDot4.Compute(inputs, weights[_row + word], _sum);
 
         public readonly int Sum(int channel) => _sum;
     }
@@ -148,6 +175,15 @@ public static class DirectConvKernel
             _sum1 += x * (sbyte)(weights[w + _rowWords] >> shift);
             _sum2 += x * (sbyte)(weights[w + (2 * _rowWords)] >> shift);
             _sum3 += x * (sbyte)(weights[w + (3 * _rowWords)] >> shift);
+        }
+
+        public void AddWord(ArrayView<int> weights, int inputs, int word)
+        {
+            int w = _row0 + word;
+            _sum0 = PortableDot4.Compute(inputs, weights[w], _sum0);
+            _sum1 = PortableDot4.Compute(inputs, weights[w + _rowWords], _sum1);
+            _sum2 = PortableDot4.Compute(inputs, weights[w + (2 * _rowWords)], _sum2);
+            _sum3 = PortableDot4.Compute(inputs, weights[w + (3 * _rowWords)], _sum3);
         }
 
         public readonly int Sum(int channel) => channel switch

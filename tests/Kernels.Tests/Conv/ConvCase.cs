@@ -1,4 +1,4 @@
-// The convolution shapes the kernel tests run: odd sizes, padding, strides, dilation, groups, Gemm.
+// The convolution shapes the kernel tests run: odd sizes, padding, strides, dilation, groups, Gemm, channel words.
 using Onnxc.Kernels.Conv;
 using Onnxc.Kernels.Quantization;
 
@@ -37,6 +37,14 @@ public sealed record ConvCase(
         ["deep-k-multi-tile"] = new(
             new() { Batch = 1, InHeight = 6, InWidth = 6, InChannels = 27, OutChannels = 35, KernelHeight = 3, KernelWidth = 3, PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1 },
             QuantElementType.UInt8, QuantElementType.UInt8, FusedActivation.None, 30),
+        // Input channels per group a multiple of 4 (the direct kernel's word path) and output channels per group a
+        // multiple of 4 (its four-channel blocks), with padding read as the zero point of either input type.
+        ["channel-words-pad1-u8"] = new(
+            new() { Batch = 2, InHeight = 7, InWidth = 6, InChannels = 8, OutChannels = 12, KernelHeight = 3, KernelWidth = 3, PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1 },
+            QuantElementType.UInt8, QuantElementType.UInt8, FusedActivation.None, 30),
+        ["channel-words-grouped-stride2-s8"] = new(
+            new() { Batch = 1, InHeight = 9, InWidth = 8, InChannels = 16, OutChannels = 8, KernelHeight = 3, KernelWidth = 3, StrideHeight = 2, StrideWidth = 2, PadTop = 1, PadLeft = 1, Groups = 2 },
+            QuantElementType.Int8, QuantElementType.Int8, FusedActivation.Relu, 30),
         ["saturating-both-ends"] = new(
             new() { Batch = 1, InHeight = 4, InWidth = 5, InChannels = 7, OutChannels = 6, KernelHeight = 1, KernelWidth = 3, PadLeft = 1, PadRight = 1 },
             QuantElementType.Int8, QuantElementType.Int8, FusedActivation.None, 250, ExpectSaturation: true),
