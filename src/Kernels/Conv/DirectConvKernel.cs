@@ -1,4 +1,4 @@
-// Direct INT8 convolution without tiles: each loop step computes one output element from the NHWC input.
+// Direct INT8 convolution without tiles: each loop step computes one to four output elements from the NHWC input.
 using ILGPU;
 
 namespace Onnxc.Kernels.Conv;
