@@ -1,28 +1,19 @@
 // Float Gemm/MatMul with constant weights: Y = X * W + bias, alpha/beta/transB folded at compile time.
 using ILGPU;
-using ILGPU.Runtime;
 using Onnxc.Kernels.Runtime.Float;
 
 namespace Onnxc.Kernels.Runtime.Steps;
 
-/// <summary>Float matrix product; <see cref="Weights"/> is [K][N] row-major, <see cref="Bias"/> has N entries or none.</summary>
+/// <summary>
+/// Float matrix product; <see cref="FloatWeightsStep{TArgs}.Weights"/> is [K][N] row-major,
+/// <see cref="FloatWeightsStep{TArgs}.Bias"/> has N entries or none.
+/// </summary>
 public sealed record FloatGemmStep(string Source, int Input, int Output, GemmArgs Args, float[] Weights, float[] Bias)
-    : PlanStep(Source, [Input], [Output]), IHasConstants
+    : FloatWeightsStep<GemmArgs>(Source, Input, Output, Args, Weights, Bias)
 {
     public override string Kernel => "float.gemm";
 
-    public override bool IsInt8 => false;
-
-    public long ConstantBytes => 4L * (Weights.Length + Math.Max(1, Bias.Length));
-
     internal override StepTag Tag => StepTag.FloatGemm;
-
-    internal override void WriteBody(PlanWriter writer)
-    {
-        writer.WriteStruct(Args);
-        writer.Write(Weights);
-        writer.Write(Bias);
-    }
 
     internal static FloatGemmStep ReadBody(PlanReader reader, string source, int[] inputs, int[] outputs)
     {
@@ -33,14 +24,7 @@ public sealed record FloatGemmStep(string Source, int Input, int Output, GemmArg
         return step;
     }
 
-    internal override IStepRunner Prepare(StepContext context)
-    {
-        var weights = context.Accelerator.Allocate1D(Weights);
-        var bias = context.Accelerator.Allocate1D(Bias.Length > 0 ? Bias : new float[1]);
-        var input = context.Floats32(Input);
-        var output = context.Floats32(Output);
-        var floats = context.Floats;
-        var args = Args;
-        return new DelegateRunner(() => floats.Gemm(input, weights.View, bias.View, output, args), weights, bias);
-    }
+    private protected override void Launch(
+        FloatKernelLibrary floats, ArrayView<float> input, ArrayView<float> weights, ArrayView<float> bias, ArrayView<float> output) =>
+        floats.Gemm(input, weights, bias, output, Args);
 }
