@@ -104,7 +104,7 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
             {
                 var e = expected.AsSpan(s * classes, classes);
                 var a = actual.AsSpan(s * classes, classes);
-                agree += e.IndexOf(MaxOf(e)) == a.IndexOf(MaxOf(a)) ? 1 : 0;
+                agree += Metrics.ArgMax(e) == Metrics.ArgMax(a) ? 1 : 0;
                 total++;
                 for (int i = 0; i < classes; i++)
                     maxDiff = Math.Max(maxDiff, Math.Abs(e[i] - a[i]));
@@ -206,14 +206,6 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
         }
 
         return bytes;
-    }
-
-    private static float MaxOf(ReadOnlySpan<float> v)
-    {
-        float m = float.NegativeInfinity;
-        foreach (float x in v)
-            m = Math.Max(m, x);
-        return m;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
+using Onnxc.Passes.Evaluation;
 using Onnxc.TestSupport;
 using Xunit.Abstractions;
 
@@ -44,7 +45,7 @@ public sealed class O2SharedModelTests(ITestOutputHelper output)
             float[] a = original.Run(inputs)[0].ToFloats();
             float[] b = rewritten.Run(inputs)[0].ToFloats();
             AssertClose(a, b, 1e-4);
-            Assert.Equal(ArgMax(a), ArgMax(b));
+            Assert.Equal(Metrics.ArgMax(a), Metrics.ArgMax(b));
         }
     }
 
@@ -105,6 +106,4 @@ public sealed class O2SharedModelTests(ITestOutputHelper output)
             Assert.True(Math.Abs(a[i] - b[i]) <= tol, $"element {i}: {a[i]} vs {b[i]}");
         }
     }
-
-    private static int ArgMax(float[] v) => Array.IndexOf(v, v.Max());
 }
