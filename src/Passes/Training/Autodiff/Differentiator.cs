@@ -1,0 +1,125 @@
+// Reverse-mode automatic differentiation over the IR: appends the gradient of a scalar loss to the graph.
+namespace Onnxc.Passes.Training.Autodiff;
+
+/// <summary>
+/// Appends to a graph the nodes that compute d(loss)/d(w) for each requested value w. It walks the nodes that lie
+/// both downstream of some w and upstream of the loss in reverse topological order, asks each one's rule for its
+/// input gradients, and sums the contributions of a value read by several nodes. Only float tensors carry
+/// gradients: shape computations and integer paths are never on the gradient path. A node on the path with no
+/// rule is a <see cref="TrainingException"/> naming it.
+/// </summary>
+public static class Differentiator
+{
+    /// <summary>
+    /// Emits gradients of <paramref name="loss"/> (a float tensor with one element) with respect to each of
+    /// <paramref name="wrt"/>. The result maps each of them to its gradient value; a value the loss does not
+    /// depend on maps to null.
+    /// </summary>
+    public static IReadOnlyDictionary<Value, Value?> Differentiate(
+        Graph graph, Value loss, IReadOnlyCollection<Value> wrt, GradientRuleSet? rules = null)
+    {
+        rules ??= GradientRuleSet.Default;
+        List<Node> order = graph.TopologicalOrder(out Node? cycle)
+            ?? throw new TrainingException("the graph has a cycle", cycle);
+
+        // Forward: values that depend on a trainable tensor through float edges.
+        var active = new HashSet<Value>(wrt);
+        foreach (Node n in order)
+        {
+            if (n.Inputs.Any(i => i is not null && active.Contains(i)))
+            {
+                foreach (Value? o in n.Outputs)
+                {
+                    if (o is not null && IsDifferentiable(o))
+                    {
+                        active.Add(o);
+                    }
+                }
+            }
+        }
+
+        // Backward: of those, the ones the loss depends on.
+        var needed = new HashSet<Value> { loss };
+        var onPath = new List<Node>();
+        for (int k = order.Count - 1; k >= 0; k--)
+        {
+            Node n = order[k];
+            if (!n.Outputs.Any(o => o is not null && needed.Contains(o) && active.Contains(o)))
+            {
+                continue;
+            }
+
+            onPath.Add(n);
+            foreach (Value? i in n.Inputs)
+            {
+                if (i is not null && active.Contains(i))
+                {
+                    needed.Add(i);
+                }
+            }
+        }
+
+        active.IntersectWith(needed);
+        var context = new GradientContext(graph, active);
+        var grads = new Dictionary<Value, List<Value>>();
+        if (active.Contains(loss))
+        {
+            grads[loss] = [context.Op("ConstantOfShape", [context.ShapeOf(loss)],
+                NodeAttribute.Of("value", TensorData.FromFloats([1], [1f])))];
+        }
+
+        foreach (Node n in onPath)
+        {
+            IGradientRule rule = rules.Find(n)
+                ?? throw new TrainingException($"no gradient rule for {n.OpType} on the path to a trainable tensor", n);
+            var outputGrads = n.Outputs.Select(o => o is not null ? Sum(context, grads, o) : null).ToArray();
+            IReadOnlyList<Value?> inputGrads;
+            try
+            {
+                inputGrads = rule.Backward(context, n, outputGrads);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new TrainingException($"cannot differentiate {n.Describe()}: {e.Message}", n);
+            }
+
+            for (int i = 0; i < n.Inputs.Count && i < inputGrads.Count; i++)
+            {
+                if (n.Inputs[i] is { } input && inputGrads[i] is { } g && active.Contains(input))
+                {
+                    (grads.TryGetValue(input, out List<Value>? list) ? list : grads[input] = []).Add(g);
+                }
+            }
+        }
+
+        var result = new Dictionary<Value, Value?>();
+        foreach (Value w in wrt)
+        {
+            result[w] = grads.ContainsKey(w) ? context.Named(Sum(context, grads, w)!, w) : null;
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether a value can carry a gradient: a float tensor (or of unknown type, decided by its producer's rule).</summary>
+    public static bool IsDifferentiable(Value value) =>
+        value.ElementType is ElementType.Float or ElementType.Double or ElementType.Float16 or ElementType.BFloat16
+            or ElementType.Undefined;
+
+    private static Value? Sum(GradientContext context, Dictionary<Value, List<Value>> grads, Value v)
+    {
+        if (!grads.TryGetValue(v, out List<Value>? list) || list.Count == 0)
+        {
+            return null;
+        }
+
+        if (list.Count > 1)
+        {
+            Value total = list.Count == 2 ? context.Op("Add", [list[0], list[1]]) : context.Op("Sum", [.. list]);
+            list.Clear();
+            list.Add(total);
+        }
+
+        return list[0];
+    }
+}
