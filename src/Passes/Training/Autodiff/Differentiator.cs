@@ -1,4 +1,6 @@
 // Reverse-mode automatic differentiation over the IR: appends the gradient of a scalar loss to the graph.
+using Onnxc.GraphIR.Analysis;
+
 namespace Onnxc.Passes.Training.Autodiff;
 
 /// <summary>
@@ -19,6 +21,9 @@ public static class Differentiator
         Graph graph, Value loss, IReadOnlyCollection<Value> wrt, GradientRuleSet? rules = null)
     {
         rules ??= GradientRuleSet.Default;
+
+        // Rules read static ranks and broadcast facts; nodes added since the last inference (a loss) need them too.
+        ShapeInference.Run(graph.Model);
         List<Node> order = graph.TopologicalOrder(out Node? cycle)
             ?? throw new TrainingException("the graph has a cycle", cycle);
 
