@@ -35,19 +35,5 @@ internal sealed class F64
 
     public F64 Clone() => new([.. Dims], [.. Data]);
 
-    /// <summary>Row-major strides of <paramref name="dims"/>.</summary>
-    public static long[] Strides(long[] dims)
-    {
-        var s = new long[dims.Length];
-        long acc = 1;
-        for (int i = dims.Length - 1; i >= 0; i--)
-        {
-            s[i] = acc;
-            acc *= dims[i];
-        }
-
-        return s;
-    }
-
     public override string ToString() => $"f64[{string.Join(",", Dims)}]";
 }

@@ -1,5 +1,6 @@
 // Float64 kernels for elementwise math, activations, MatMul/Gemm, reductions, softmax and the shape ops.
 using Onnxc.GraphIR;
+using Onnxc.Passes.Evaluation;
 
 namespace Onnxc.Passes.Tests.Training.Reference;
 
@@ -69,8 +70,8 @@ internal static partial class Float64Evaluator
         }
 
         var output = F64.Zeros(dims);
-        long[] outStrides = F64.Strides(dims);
-        long[][] strides = [.. xs.Select(x => F64.Strides(x.Dims))];
+        long[] outStrides = Broadcasting.Strides(dims);
+        long[][] strides = [.. xs.Select(x => Broadcasting.Strides(x.Dims))];
         var args = new double[xs.Length];
         for (int i = 0; i < output.Count; i++)
         {
@@ -226,7 +227,7 @@ internal static partial class Float64Evaluator
 
         long[] keptDims = [.. input.Dims.Select((d, i) => reduced[i] ? 1 : d)];
         var output = F64.Zeros(keptDims);
-        long[] inStrides = F64.Strides(input.Dims), outStrides = F64.Strides(keptDims);
+        long[] inStrides = Broadcasting.Strides(input.Dims), outStrides = Broadcasting.Strides(keptDims);
         for (int i = 0; i < input.Count; i++)
         {
             long o = 0;
@@ -257,7 +258,7 @@ internal static partial class Float64Evaluator
     private static F64 Softmax(F64 x, int axis, bool log)
     {
         int a = axis < 0 ? axis + x.Rank : axis;
-        long size = x.Dims[a], inner = F64.Strides(x.Dims)[a], outer = x.Count / (size * inner);
+        long size = x.Dims[a], inner = Broadcasting.Strides(x.Dims)[a], outer = x.Count / (size * inner);
         var y = F64.Zeros(x.Dims);
         for (long o = 0; o < outer; o++)
         {
