@@ -1,0 +1,8 @@
+// What one epoch of training measured.
+namespace Onnxc.Passes.Training;
+
+/// <summary>
+/// Mean training loss and top-1 over the epoch's batches (augmented data, weights changing as it goes), top-1 on
+/// the validation data after the epoch (null without one), and training throughput in samples per second.
+/// </summary>
+public sealed record EpochSummary(int Epoch, int Steps, double MeanLoss, double TrainAccuracy, double? ValidationAccuracy, double SamplesPerSecond, double Seconds);

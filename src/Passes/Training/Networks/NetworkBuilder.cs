@@ -1,0 +1,144 @@
+// Builds small image classifiers directly in the IR with seeded He initialization, for training from scratch.
+namespace Onnxc.Passes.Training.Networks;
+
+/// <summary>
+/// A sequential network over an NCHW image input with a symbolic batch N, written as standard ONNX: Conv (with
+/// bias), Relu, MaxPool, BatchNormalization (inference form; training switches it to batch statistics),
+/// GlobalAveragePool, Flatten and Gemm. Weights are drawn from a generator seeded by the caller: Kaiming-normal
+/// for Conv and Gemm (σ = √(2/fan_in)), zero biases, BatchNorm γ = 1, β = 0, mean 0, variance 1. The same seed
+/// gives the same bytes.
+/// </summary>
+public sealed class NetworkBuilder
+{
+    private readonly Model _model;
+    private readonly Random _rng;
+    private Value _current;
+    private long[] _dims;
+    private int _layer;
+
+    /// <summary>Starts a network on input <paramref name="inputName"/> of [N, channels, height, width].</summary>
+    public NetworkBuilder(string inputName, int channels, int height, int width, int seed, long opset = 17)
+    {
+        _model = new Model("network") { IrVersion = 8, ProducerName = "onnxc" };
+        _model.SetOpset("", opset);
+        _rng = new Random(seed);
+        _current = _model.Graph.AddInput(inputName, new TensorType(ElementType.Float, new TensorShape([Dim.Symbol("N"), channels, height, width])));
+        _dims = [-1, channels, height, width];
+    }
+
+    public Model Model => _model;
+
+    /// <summary>Conv with <paramref name="outChannels"/> filters of k×k, stride and symmetric padding.</summary>
+    public NetworkBuilder Conv(int outChannels, int kernel, int stride = 1, int pad = 0)
+    {
+        RequireRank(4, "Conv");
+        long cin = _dims[1];
+        string name = Name("conv");
+        Value w = _model.Graph.AddInitializer(name + ".weight",
+            TensorData.FromFloats([outChannels, cin, kernel, kernel], He(outChannels * cin * kernel * kernel, cin * kernel * kernel)));
+        Value b = _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([outChannels], new float[outChannels]));
+        _current = Add("Conv", name, [_current, w, b],
+            NodeAttribute.Of("kernel_shape", new long[] { kernel, kernel }),
+            NodeAttribute.Of("strides", new long[] { stride, stride }),
+            NodeAttribute.Of("pads", new long[] { pad, pad, pad, pad }));
+        _dims = [-1, outChannels, Out(_dims[2], kernel, stride, pad), Out(_dims[3], kernel, stride, pad)];
+        return this;
+    }
+
+    public NetworkBuilder BatchNorm()
+    {
+        RequireRank(4, "BatchNormalization");
+        int c = (int)_dims[1];
+        string name = Name("bn");
+        var ones = Enumerable.Repeat(1f, c).ToArray();
+        Value scale = _model.Graph.AddInitializer(name + ".weight", TensorData.FromFloats([c], ones));
+        Value bias = _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([c], new float[c]));
+        Value mean = _model.Graph.AddInitializer(name + ".running_mean", TensorData.FromFloats([c], new float[c]));
+        Value var = _model.Graph.AddInitializer(name + ".running_var", TensorData.FromFloats([c], ones));
+        _current = Add("BatchNormalization", name, [_current, scale, bias, mean, var], NodeAttribute.Of("epsilon", 1e-5f));
+        return this;
+    }
+
+    public NetworkBuilder Relu()
+    {
+        _current = Add("Relu", Name("relu"), [_current]);
+        return this;
+    }
+
+    public NetworkBuilder MaxPool(int kernel, int stride)
+    {
+        RequireRank(4, "MaxPool");
+        _current = Add("MaxPool", Name("pool"), [_current],
+            NodeAttribute.Of("kernel_shape", new long[] { kernel, kernel }), NodeAttribute.Of("strides", new long[] { stride, stride }));
+        _dims = [-1, _dims[1], Out(_dims[2], kernel, stride, 0), Out(_dims[3], kernel, stride, 0)];
+        return this;
+    }
+
+    public NetworkBuilder GlobalAveragePool()
+    {
+        RequireRank(4, "GlobalAveragePool");
+        _current = Add("GlobalAveragePool", Name("gap"), [_current]);
+        _dims = [-1, _dims[1], 1, 1];
+        return this;
+    }
+
+    public NetworkBuilder Flatten()
+    {
+        _current = Add("Flatten", Name("flatten"), [_current], NodeAttribute.Of("axis", 1L));
+        _dims = [-1, _dims.Skip(1).Aggregate(1L, (a, d) => a * d)];
+        return this;
+    }
+
+    /// <summary>A fully connected layer y = x·Wᵀ + b (Gemm with transB), W of [out, in].</summary>
+    public NetworkBuilder Dense(int outFeatures)
+    {
+        RequireRank(2, "Gemm");
+        long fin = _dims[1];
+        string name = Name("fc");
+        Value w = _model.Graph.AddInitializer(name + ".weight", TensorData.FromFloats([outFeatures, fin], He(outFeatures * fin, fin)));
+        Value b = _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([outFeatures], new float[outFeatures]));
+        _current = Add("Gemm", name, [_current, w, b], NodeAttribute.Of("transB", 1L));
+        _dims = [-1, outFeatures];
+        return this;
+    }
+
+    /// <summary>Makes the current value the graph output <paramref name="outputName"/> and returns the model.</summary>
+    public Model Build(string outputName = "logits")
+    {
+        _model.Graph.Rename(_current, outputName);
+        _model.Graph.AddOutput(_current);
+        GraphIR.Analysis.ShapeInference.Run(_model);
+        GraphIR.Verification.Verifier.Verify(_model);
+        return _model;
+    }
+
+    private Value Add(string op, string name, Value?[] inputs, params NodeAttribute[] attributes) =>
+        _model.Graph.AddNode(op, inputs, [name + "_out"], attributes, name: name).Outputs[0]!;
+
+    private string Name(string kind) => $"{kind}{++_layer}";
+
+    private float[] He(long count, long fanIn)
+    {
+        double sigma = Math.Sqrt(2.0 / fanIn);
+        var w = new float[count];
+        for (long i = 0; i < count; i++)
+        {
+            // Box–Muller from the seeded generator.
+            double u1 = 1.0 - _rng.NextDouble();
+            double u2 = _rng.NextDouble();
+            w[i] = (float)(sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+
+        return w;
+    }
+
+    private void RequireRank(int rank, string op)
+    {
+        if (_dims.Length != rank)
+        {
+            throw new InvalidOperationException($"{op} needs a rank-{rank} value; the network is at rank {_dims.Length}");
+        }
+    }
+
+    private static long Out(long size, int kernel, int stride, int pad) => ((size + (2 * pad) - kernel) / stride) + 1;
+}

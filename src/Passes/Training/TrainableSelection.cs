@@ -1,0 +1,76 @@
+// Which initializers a training run updates: weights and biases of Conv/Gemm/MatMul and normalization scales.
+namespace Onnxc.Passes.Training;
+
+/// <summary>
+/// The default trainable set of a model is every float initializer that feeds the weight or bias of a Conv,
+/// ConvTranspose, Gemm or MatMul, or the scale or bias of a BatchNormalization or LayerNormalization. Everything
+/// else (shape constants, BatchNorm running statistics, quantization parameters) stays fixed. Freezing takes
+/// initializer names or op types: <c>Conv</c> freezes every Conv's weight and bias.
+/// </summary>
+public static class TrainableSelection
+{
+    /// <summary>The op types whose inputs can be trainable, and which input positions.</summary>
+    private static readonly Dictionary<string, int[]> s_trainableInputs = new(StringComparer.Ordinal)
+    {
+        ["Conv"] = [1, 2],
+        ["ConvTranspose"] = [1, 2],
+        ["Gemm"] = [0, 1, 2],
+        ["MatMul"] = [0, 1],
+        ["BatchNormalization"] = [1, 2],
+        ["LayerNormalization"] = [1, 2],
+    };
+
+    /// <summary>
+    /// The trainable initializers of <paramref name="graph"/> in initializer order, less those named by
+    /// <paramref name="freeze"/> (initializer names or op types). A freeze entry that matches nothing is an error,
+    /// since a typo would otherwise train what the user meant to keep.
+    /// </summary>
+    public static IReadOnlyList<Value> Select(Graph graph, IReadOnlyCollection<string>? freeze = null)
+    {
+        freeze ??= [];
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<Value>();
+        foreach (Value init in graph.Initializers)
+        {
+            if (init.Initializer is not { } data || data.ElementType != ElementType.Float)
+            {
+                continue;
+            }
+
+            var feeding = init.Uses
+                .Where(u => u.Node.IsDefaultDomain && s_trainableInputs.TryGetValue(u.Node.OpType, out int[]? slots) && slots.Contains(u.InputIndex))
+                .Select(u => u.Node)
+                .ToList();
+            if (feeding.Count == 0)
+            {
+                continue;
+            }
+
+            string? frozenBy = freeze.FirstOrDefault(f => f == init.Name || feeding.Any(n => n.OpType == f));
+            if (frozenBy is not null)
+            {
+                used.Add(frozenBy);
+                continue;
+            }
+
+            result.Add(init);
+        }
+
+        foreach (string f in freeze)
+        {
+            if (!used.Contains(f) && graph.FindValue(f) is null && !graph.Nodes.Any(n => n.OpType == f))
+            {
+                throw new TrainingException($"--freeze {f}: the model has no initializer or op type of that name");
+            }
+        }
+
+        if (result.Count == 0)
+        {
+            throw new TrainingException(freeze.Count > 0
+                ? "nothing is left to train: every trainable tensor is frozen"
+                : "the model has no trainable tensor (no float weight or bias of a Conv, ConvTranspose, Gemm, MatMul, BatchNormalization or LayerNormalization)");
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,18 @@
+// Everything the training-graph builder needs to know besides the model.
+using Onnxc.Passes.Training.Losses;
+using Onnxc.Passes.Training.Optimizers;
+
+namespace Onnxc.Passes.Training;
+
+public sealed record TrainingSetup
+{
+    /// <summary>Initializer names or op types to keep fixed (<c>--freeze</c>).</summary>
+    public IReadOnlyCollection<string> Freeze { get; init; } = [];
+
+    public OptimizerSettings Optimizer { get; init; } = new();
+
+    public LossSettings Loss { get; init; } = new();
+
+    /// <summary>The output that holds the logits; null for the model's first output.</summary>
+    public string? LogitsOutput { get; init; }
+}
