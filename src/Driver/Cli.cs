@@ -54,6 +54,8 @@ public static class Cli
         root.Add(new InspectCommand().Create());
         root.Add(new EvalCommand().Create());
         root.Add(new RunCommand().Create());
+        root.Add(new TrainCommand(distill: false).Create());
+        root.Add(new TrainCommand(distill: true).Create());
         HelpWriter.Apply(root);
         VersionWriter.Apply(root);
         return root;

@@ -27,6 +27,9 @@ internal sealed class ErrorReporter(TextWriter stderr, bool showStackTraces)
                 WriteLine("onnxc: error: the INT8 model failed self-verification, nothing was written: " + quantization.Message);
                 WriteTrace(quantization);
                 return ExitCodes.VerificationFailed;
+            case OperationCanceledException:
+                WriteLine("onnxc: error: interrupted; nothing was written (a --checkpoint folder keeps its last complete checkpoint)");
+                return ExitCodes.Interrupted;
             case FileAccessException access:
                 WriteLine("onnxc: error: " + access.Message);
                 WriteTrace(access);

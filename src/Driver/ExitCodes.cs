@@ -17,4 +17,7 @@ public static class ExitCodes
 
     /// <summary>The compiled INT8 model disagrees grossly with the float model in ONNX Runtime; nothing was written.</summary>
     public const int VerificationFailed = 4;
+
+    /// <summary>Interrupted (Ctrl-C) before the output was complete; nothing was written.</summary>
+    public const int Interrupted = 130;
 }

@@ -177,33 +177,6 @@ internal sealed class CompileCommand
     }
 
     /// <summary>An output that cannot be written, or one that would overwrite the input, is a command-line mistake.</summary>
-    private void ValidatePaths(CommandResult result)
-    {
-        string? model = result.GetValue(_model);
-        string? output = result.GetValue(_output);
-        if (string.IsNullOrEmpty(model) || output is null)
-        {
-            return; // the missing argument or option is reported on its own
-        }
-
-        if (output.Length == 0)
-        {
-            result.AddError("-o needs a file name");
-            return;
-        }
-
-        string fullOutput = Path.GetFullPath(output);
-        if (string.Equals(Path.GetFullPath(model), fullOutput, StringComparison.Ordinal))
-        {
-            result.AddError($"-o {output}: the output would overwrite the input; write it somewhere else");
-        }
-        else if (Directory.Exists(fullOutput))
-        {
-            result.AddError($"-o {output}: is a directory; give a file name");
-        }
-        else if (Path.GetDirectoryName(fullOutput) is { } folder && !Directory.Exists(folder))
-        {
-            result.AddError($"-o {output}: folder {folder} does not exist");
-        }
-    }
+    private void ValidatePaths(CommandResult result) =>
+        OutputPaths.Validate(result, result.GetValue(_model), result.GetValue(_output));
 }

@@ -37,12 +37,12 @@ public sealed class Trainer
     {
         if (!train.HasLabels)
         {
-            throw new TrainingException($"{train.Path}: the training data has no labels (labels.npy beside the .npy, or labels.txt in an image folder)");
+            throw new SampleDataException($"{train.Path}: the training data has no labels (labels.npy beside the .npy, or labels.txt in an image folder)");
         }
 
         if (validation is { HasLabels: false })
         {
-            throw new TrainingException($"{validation.Path}: the validation data has no labels");
+            throw new SampleDataException($"{validation.Path}: the validation data has no labels");
         }
 
         if (_setup.Loss.Distillation is not null && teacher is null)
@@ -70,15 +70,34 @@ public sealed class Trainer
         }
 
         long totalSteps = (long)stepsPerEpoch * _options.Epochs;
-        var rng = new Random(_options.Seed);
         var epochs = new List<EpochSummary>();
         TensorData[]? best = null;
         double bestAccuracy = double.NegativeInfinity;
         int bestEpoch = 0;
         long step = 0;
-        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        int firstEpoch = 1;
+        if (_options.Resume)
+        {
+            TrainingCheckpoint checkpoint = TrainingCheckpoint.Load(_options.CheckpointDirectory!, graph.Carried);
+            for (int i = 0; i < checkpoint.Current.Count; i++)
+            {
+                session.Load(i, checkpoint.Current[i]);
+            }
+
+            best = [.. checkpoint.Best];
+            bestAccuracy = checkpoint.BestAccuracy;
+            bestEpoch = checkpoint.BestEpoch;
+            step = checkpoint.Step;
+            epochs.AddRange(checkpoint.History);
+            firstEpoch = checkpoint.Epoch + 1;
+        }
+
+        for (int epoch = firstEpoch; epoch <= _options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
+
+            // Drawn from (seed, epoch) alone, so a resumed run shuffles and augments as the uninterrupted one.
+            var rng = new Random(unchecked((_options.Seed * 1_000_003) + epoch));
             int[] order = [.. trainIndices];
             rng.Shuffle(order);
             int take = Math.Min(order.Length, stepsPerEpoch * batch);
@@ -130,10 +149,20 @@ public sealed class Trainer
                 best = Snapshot(session);
             }
 
+            if (_options.CheckpointDirectory is { } dir)
+            {
+                new TrainingCheckpoint(epoch, step, bestEpoch, bestAccuracy, Snapshot(session), best!, epochs).Save(dir, graph.Carried);
+            }
+
             progress?.EpochDone(summary, isBest);
         }
 
-        Model result = Restore(session, best!);
+        if (best is null)
+        {
+            throw new TrainingException($"the checkpoint is at epoch {firstEpoch - 1} of {_options.Epochs}: nothing is left to train; raise --epochs");
+        }
+
+        Model result = Restore(session, best);
         return new TrainingResult(result, epochs, bestEpoch, step);
     }
 
@@ -193,7 +222,7 @@ public sealed class Trainer
             long label = b.Labels![i];
             if (label < 0 || label >= classes)
             {
-                throw new TrainingException($"{Path.GetFileName(path)}: label {label} of sample {b.Indices[i]} is outside [0, {classes}), the model's classes");
+                throw new SampleDataException($"{Path.GetFileName(path)}: label {label} of sample {b.Indices[i]} is outside [0, {classes}), the model's classes");
             }
         }
     }

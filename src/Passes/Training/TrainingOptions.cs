@@ -23,6 +23,12 @@ public sealed record TrainingOptions
     /// <summary>Stop each epoch after this many steps (null: the whole data set), for short runs and tests.</summary>
     public int? MaxStepsPerEpoch { get; init; }
 
+    /// <summary>Folder for <see cref="TrainingCheckpoint"/>s, written after every epoch (null: none).</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Continue from the checkpoint in <see cref="CheckpointDirectory"/>.</summary>
+    public bool Resume { get; init; }
+
     public void Validate()
     {
         if (Epochs <= 0)
@@ -48,6 +54,11 @@ public sealed record TrainingOptions
         if (Augmentation.CropPadding < 0)
         {
             throw new TrainingException($"--crop-padding {Augmentation.CropPadding} must be ≥ 0");
+        }
+
+        if (Resume && CheckpointDirectory is null)
+        {
+            throw new TrainingException("--resume needs --checkpoint DIR");
         }
 
         Schedule.Validate();

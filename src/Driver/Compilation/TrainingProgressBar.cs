@@ -1,0 +1,78 @@
+// Progress of a training run: a live bar per epoch on a terminal, one line per epoch anywhere else.
+using System.Globalization;
+using Onnxc.Passes.Training;
+using Spectre.Console;
+
+namespace Onnxc.Driver.Compilation;
+
+/// <summary>
+/// On an interactive stderr, a Spectre.Console bar per epoch shows the steps, the running loss and the
+/// throughput; elsewhere (pipes, CI, the in-process tests) each finished epoch is one plain line on the log, so
+/// logs hold no control sequences.
+/// </summary>
+internal sealed class TrainingProgressBar : ITrainingProgress
+{
+    private readonly TextWriter _log;
+    private readonly ProgressContext? _context;
+    private ProgressTask? _task;
+    private int _epoch;
+
+    private TrainingProgressBar(TextWriter log, ProgressContext? context)
+    {
+        _log = log;
+        _context = context;
+    }
+
+    public static T Run<T>(TextWriter log, Func<ITrainingProgress, T> work)
+    {
+        bool terminal = ReferenceEquals(log, Console.Error) && !Console.IsErrorRedirected;
+        if (!terminal)
+        {
+            return work(new TrainingProgressBar(log, null));
+        }
+
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        T result = default!;
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx => result = work(new TrainingProgressBar(log, ctx)));
+        return result;
+    }
+
+    /// <summary>One epoch as a line: loss, training and validation top-1, throughput, time.</summary>
+    public static string Describe(EpochSummary e, bool isBest)
+    {
+        string validation = e.ValidationAccuracy is { } v ? string.Create(CultureInfo.InvariantCulture, $"val top-1 {100 * v:F2}%, ") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"epoch {e.Epoch}: loss {e.MeanLoss:F4}, train top-1 {100 * e.TrainAccuracy:F2}%, {validation}{e.SamplesPerSecond:F0} samples/s, {e.Seconds:F1} s{(isBest ? " (best)" : "")}");
+    }
+
+    public void EpochStarted(int epoch, int epochs, int steps)
+    {
+        _epoch = epoch;
+        _task = _context?.AddTask($"epoch {epoch}/{epochs}", autoStart: true, maxValue: steps);
+    }
+
+    public void StepDone(int step, double loss, double samplesPerSecond)
+    {
+        if (_task is not null)
+        {
+            _task.Value = step;
+            _task.Description = string.Create(CultureInfo.InvariantCulture, $"epoch {_epoch} loss {loss:F3} {samplesPerSecond:F0}/s");
+        }
+    }
+
+    public void EpochDone(EpochSummary summary, bool isBest)
+    {
+        if (_task is not null)
+        {
+            _task.Description = Describe(summary, isBest);
+            _task.StopTask();
+        }
+        else
+        {
+            _log.WriteLine(Describe(summary, isBest));
+        }
+    }
+}
