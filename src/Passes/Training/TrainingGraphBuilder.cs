@@ -12,8 +12,9 @@ namespace Onnxc.Passes.Training;
 /// <summary>
 /// Builds a <see cref="TrainingGraph"/> from a forward model, never changing the model itself:
 /// <list type="number">
-/// <item>a copy is raised to opset 13 when it is older (the gradient rules emit the opset-13 forms; the trained
-/// model that comes out keeps the input's opset, since only its weights change);</item>
+/// <item>a copy is raised to opset 16 when it is older (the gradient rules emit opset-13 forms and MaxPool's needs
+/// ScatterElements with reduction=add; the trained model that comes out keeps the input's opset, since only its
+/// weights change);</item>
 /// <item>the logits are the chosen output, or the input of the Softmax that produces it;</item>
 /// <item>BatchNormalization nodes switch to batch statistics, their running mean and variance becoming buffers
 /// (see <see cref="BatchNormTraining"/>);</item>
@@ -27,14 +28,24 @@ public static class TrainingGraphBuilder
 {
     public const string UpdatedSuffix = ".updated";
 
+    /// <summary>The opset training graphs are built at, at least: ScatterElements with reduction=add (MaxPool's gradient) is 16.</summary>
+    public const long MinimumOpset = 16;
+
     public static TrainingGraph Build(Model forward, TrainingSetup setup)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(setup);
         Model train = Clone(forward);
-        if ((train.OpsetVersion("") ?? 13) < 13)
+        if ((train.OpsetVersion("") ?? MinimumOpset) < MinimumOpset)
         {
-            OpsetUpgrader.Upgrade(train, 13);
+            try
+            {
+                OpsetUpgrader.Upgrade(train, MinimumOpset);
+            }
+            catch (InvalidModelException e)
+            {
+                throw new TrainingException($"the training graph needs opset {MinimumOpset} and the model cannot be raised to it: {e.Detail}");
+            }
         }
 
         ShapeInference.Run(train);

@@ -40,6 +40,20 @@ public static class GradientOps
         return context.Op("Reshape", [x, shape]);
     }
 
+    /// <summary>A rank-0 int64 constant (Range bounds).</summary>
+    public static Value Int64Scalar(GradientContext context, long value) =>
+        context.Graph.AddConstant("grad_int", TensorData.Scalar(value));
+
+    /// <summary>
+    /// The flat row-major position of every element of <paramref name="x"/>, in x's runtime shape:
+    /// Reshape(Range(0, Size(x), 1), Shape(x)) as int64.
+    /// </summary>
+    public static Value Positions(GradientContext context, Value x)
+    {
+        Value range = context.Op("Range", [Int64Scalar(context, 0), context.Op("Size", [x]), Int64Scalar(context, 1)]);
+        return context.Op("Reshape", [range, context.ShapeOf(x)]);
+    }
+
     /// <summary>The rank of <paramref name="value"/>, or a NotSupportedException naming it.</summary>
     public static int Rank(Value value) =>
         value.Shape?.Rank ?? throw new NotSupportedException($"the rank of {value.Name} is unknown");

@@ -16,7 +16,15 @@ public sealed partial class GradientRuleSet
 
         // Activations.
         rules.Add(new ReluRule());
+        rules.Add(new LeakyReluRule());
+        rules.Add(new ClipRule());
+        rules.Add(new SigmoidRule());
+        rules.Add(new TanhRule());
+        rules.Add(new ErfRule());
+        rules.Add(new GeluRule());
         rules.Add(new SoftmaxRule());
+        rules.Add(new ExpLogSqrtRule());
+        rules.Add(new PowRule());
 
         // Linear algebra and reductions.
         rules.Add(new MatMulRule());
@@ -26,5 +34,11 @@ public sealed partial class GradientRuleSet
         // Shape and data movement.
         rules.Add(new IdentityRule());
         rules.Add(new ReshapeLikeRule());
+        rules.Add(new TransposeRule());
+        rules.Add(new ConcatRule());
+        rules.Add(new SplitRule());
+        rules.Add(new SliceRule());
+        rules.Add(new GatherRule());
+        rules.Add(new CastRule());
     }
 }

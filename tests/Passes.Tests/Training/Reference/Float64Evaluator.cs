@@ -14,6 +14,7 @@ internal static partial class Float64Evaluator
     public delegate F64[] Kernel(Node node, F64?[] inputs);
 
     private static readonly Dictionary<string, Kernel> s_kernels = CreateKernels();
+    private static readonly Dictionary<string, Kernel> s_trainingKernels = CreateTrainingKernels();
 
     public static bool Supports(string opType) => s_kernels.ContainsKey(opType);
 
@@ -21,7 +22,12 @@ internal static partial class Float64Evaluator
     /// Evaluates every node of <paramref name="graph"/> in topological order. Initializers are read from the graph
     /// unless <paramref name="feeds"/> overrides them; graph inputs must be fed. Returns every computed value.
     /// </summary>
-    public static Dictionary<Value, F64> Run(Graph graph, IReadOnlyDictionary<Value, F64> feeds)
+    public static Dictionary<Value, F64> Run(Graph graph, IReadOnlyDictionary<Value, F64> feeds) => Run(graph, feeds, s_kernels);
+
+    /// <summary>As <see cref="Run(Graph, IReadOnlyDictionary{Value, F64})"/>, with nodes in their training form (BatchNormalization on batch statistics).</summary>
+    public static Dictionary<Value, F64> RunTraining(Graph graph, IReadOnlyDictionary<Value, F64> feeds) => Run(graph, feeds, s_trainingKernels);
+
+    private static Dictionary<Value, F64> Run(Graph graph, IReadOnlyDictionary<Value, F64> feeds, Dictionary<string, Kernel> kernels)
     {
         var env = new Dictionary<Value, F64>();
         foreach (Value init in graph.Initializers)
@@ -37,7 +43,7 @@ internal static partial class Float64Evaluator
         List<Node> order = graph.TopologicalOrder(out _) ?? throw new InvalidOperationException("cycle");
         foreach (Node n in order)
         {
-            if (!s_kernels.TryGetValue(n.OpType, out Kernel? kernel))
+            if (!kernels.TryGetValue(n.OpType, out Kernel? kernel))
             {
                 throw new NotSupportedException($"the float64 reference has no {n.OpType}");
             }
@@ -62,6 +68,15 @@ internal static partial class Float64Evaluator
         var kernels = new Dictionary<string, Kernel>(StringComparer.Ordinal);
         AddMathKernels(kernels);
         AddNeuralNetworkKernels(kernels);
+        return kernels;
+    }
+
+    private static Dictionary<string, Kernel> CreateTrainingKernels()
+    {
+        var kernels = new Dictionary<string, Kernel>(CreateKernels(), StringComparer.Ordinal)
+        {
+            ["BatchNormalization"] = BatchNormOnBatchStatistics,
+        };
         return kernels;
     }
 

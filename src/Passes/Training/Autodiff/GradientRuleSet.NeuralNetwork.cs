@@ -1,0 +1,17 @@
+// The neural-network half of the default gradient rules: convolution, pooling, normalization, padding, dropout.
+using Onnxc.Passes.Training.Autodiff.Rules;
+
+namespace Onnxc.Passes.Training.Autodiff;
+
+public sealed partial class GradientRuleSet
+{
+    static partial void AddNeuralNetworkRules(List<IGradientRule> rules)
+    {
+        // Convolution: dX as ConvTranspose, dW as a Conv over the batch.
+        rules.Add(new ConvRule());
+
+        // Pooling: max routes to the argmax, average spreads evenly.
+        rules.Add(new MaxPoolRule());
+        rules.Add(new AveragePoolRule());
+    }
+}
