@@ -37,6 +37,11 @@ internal static partial class Float64Evaluator
         kernels["Softmax"] = (n, x) => [Softmax(x[0]!, (int)n.GetInt("axis", -1), log: false)];
         kernels["LogSoftmax"] = (n, x) => [Softmax(x[0]!, (int)n.GetInt("axis", -1), log: true)];
         kernels["Shape"] = (_, x) => [new F64([x[0]!.Rank], [.. x[0]!.Dims.Select(d => (double)d)])];
+        kernels["Transpose"] = (n, x) => [Transpose(x[0]!, n.GetInts("perm") is { } p ? [.. p.Select(v => (int)v)] : null)];
+        kernels["Concat"] = (n, x) => [Concat([.. x.Select(v => v!)], (int)n.GetInt("axis", 0))];
+        kernels["Split"] = (n, x) => Split(n, x);
+        kernels["Slice"] = (_, x) => [Slice(x)];
+        kernels["Gather"] = (n, x) => [Gather(x[0]!, x[1]!, (int)n.GetInt("axis", 0))];
         kernels["Constant"] = (n, _) => [F64.From(n.Attribute("value")!.T!)];
         kernels["ConstantOfShape"] = (n, x) => [ConstantOfShape(n, x[0]!)];
         kernels["Expand"] = (_, x) => [Expand(x[0]!, x[1]!.ToInt64s())];
