@@ -18,7 +18,8 @@ namespace Onnxc.Passes.Training;
 /// <item>the logits are the chosen output, or the input of the Softmax that produces it;</item>
 /// <item>BatchNormalization nodes switch to batch statistics, their running mean and variance becoming buffers
 /// (see <see cref="BatchNormTraining"/>);</item>
-/// <item>trainable initializers (<see cref="TrainableSelection"/>) become graph inputs of the same name;</item>
+/// <item>trainable initializers (<see cref="TrainableSelection"/>) become graph inputs of the same name, and
+/// the remaining constant subgraphs are folded;</item>
 /// <item>the loss (<see cref="LossGraph"/>), its gradients (<see cref="Differentiator"/>) and one optimizer step
 /// per weight (<see cref="OptimizerGraph"/>) are appended; each carried tensor's new value is an output named
 /// <c>&lt;name&gt;.updated</c>.</item>
@@ -68,6 +69,7 @@ public static class TrainingGraphBuilder
             parameters.Add((Promote(g, w), initial));
         }
 
+        FoldConstants(train);
         IReadOnlyList<BatchNormTraining.RunningStatistic> stats = BatchNormTraining.Rewrite(g);
         Value loss = LossGraph.Emit(g, g.FindValue(logitsName)!, setup.Loss);
         IReadOnlyDictionary<Value, Value?> grads = Differentiator.Differentiate(g, loss, [.. parameters.Select(p => p.Input)]);
@@ -121,6 +123,21 @@ public static class TrainingGraphBuilder
         Model evaluation = BuildEvaluation(forward, setup.LogitsOutput, [.. trainableNames, .. stats.Select(s => s.Input.Name)]);
         return new TrainingGraph(train, evaluation, dataInputs, logitsName, carried, optimizer.ScalarInputs, featureInputs,
             setup.Loss.Distillation is not null);
+    }
+
+    /// <summary>
+    /// Folds constant subgraphs (exported shape arithmetic such as a Pad's computed pads), so rules see constants
+    /// where they need them. The trainable tensors are graph inputs by now, so nothing folds into them, and no
+    /// initializers are merged (two equal biases must stay two weights).
+    /// </summary>
+    private static void FoldConstants(Model model)
+    {
+        var pm = new PassManager();
+        pm.AddFixedPoint(
+            PassRegistry.Get("fold-constants"),
+            PassRegistry.Get("fold-shape-arithmetic"),
+            PassRegistry.Get("eliminate-dead-code"));
+        pm.Run(model, new PassContext());
     }
 
     /// <summary>A deep copy through the ONNX form (what the model would be if saved and loaded).</summary>

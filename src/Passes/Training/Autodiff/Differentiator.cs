@@ -9,6 +9,10 @@ namespace Onnxc.Passes.Training.Autodiff;
 /// input gradients, and sums the contributions of a value read by several nodes. Only float tensors carry
 /// gradients: shape computations and integer paths are never on the gradient path. A node on the path with no
 /// rule is a <see cref="TrainingException"/> naming it.
+/// <para>One exception to "integer paths carry nothing": a QuantizeLinear → DequantizeLinear pair is fake
+/// quantization, float in and float out, so the pair counts as one node whose inputs are the QuantizeLinear's
+/// (x, scale, zero point) — see <see cref="EffectiveInputs"/> — and the DequantizeLinear's rule
+/// (<see cref="Rules.FakeQuantizeRule"/>) gives their gradients.</para>
 /// </summary>
 public static class Differentiator
 {
@@ -31,7 +35,7 @@ public static class Differentiator
         var active = new HashSet<Value>(wrt);
         foreach (Node n in order)
         {
-            if (n.Inputs.Any(i => i is not null && active.Contains(i)))
+            if (EffectiveInputs(n).Any(i => i is not null && active.Contains(i)))
             {
                 foreach (Value? o in n.Outputs)
                 {
@@ -55,7 +59,7 @@ public static class Differentiator
             }
 
             onPath.Add(n);
-            foreach (Value? i in n.Inputs)
+            foreach (Value? i in EffectiveInputs(n))
             {
                 if (i is not null && active.Contains(i))
                 {
@@ -88,9 +92,10 @@ public static class Differentiator
                 throw new TrainingException($"cannot differentiate {n.Describe()}: {e.Message}", n);
             }
 
-            for (int i = 0; i < n.Inputs.Count && i < inputGrads.Count; i++)
+            IReadOnlyList<Value?> inputs = EffectiveInputs(n);
+            for (int i = 0; i < inputs.Count && i < inputGrads.Count; i++)
             {
-                if (n.Inputs[i] is { } input && inputGrads[i] is { } g && active.Contains(input))
+                if (inputs[i] is { } input && inputGrads[i] is { } g && active.Contains(input))
                 {
                     (grads.TryGetValue(input, out List<Value>? list) ? list : grads[input] = []).Add(g);
                 }
@@ -105,6 +110,21 @@ public static class Differentiator
 
         return result;
     }
+
+    /// <summary>
+    /// The values a node's rule gives gradients for: its inputs, except for a DequantizeLinear fed by a
+    /// QuantizeLinear that nothing else reads, where they are the QuantizeLinear's inputs (x, scale, zero point).
+    /// </summary>
+    public static IReadOnlyList<Value?> EffectiveInputs(Node node) =>
+        FakeQuantizePair(node) is { } q ? q.Inputs : node.Inputs;
+
+    /// <summary>The QuantizeLinear of a fake-quantization pair ending in <paramref name="node"/>, or null.</summary>
+    public static Node? FakeQuantizePair(Node node) =>
+        node is { OpType: "DequantizeLinear" } && node.IsDefaultDomain
+            && node.Inputs[0] is { Producer: { OpType: "QuantizeLinear" } q } quantized
+            && q.IsDefaultDomain && quantized.Uses.Count == 1 && !quantized.IsGraphOutput
+            ? q
+            : null;
 
     /// <summary>Whether a value can carry a gradient: a float tensor (or of unknown type, decided by its producer's rule).</summary>
     public static bool IsDifferentiable(Value value) =>

@@ -13,5 +13,8 @@ public sealed partial class GradientRuleSet
         // Pooling: max routes to the argmax, average spreads evenly.
         rules.Add(new MaxPoolRule());
         rules.Add(new AveragePoolRule());
+
+        // Quantization-aware training: QuantizeLinear → DequantizeLinear pairs as fake quantization.
+        rules.Add(new FakeQuantizeRule());
     }
 }
