@@ -26,6 +26,11 @@ public static class Program
             return Int8GemmBenchmark.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "training-distill")
+        {
+            return DistillationComparison.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "plan-profile")
         {
             return PlanProfile.Run(args[1..]);

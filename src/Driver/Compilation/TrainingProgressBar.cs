@@ -45,7 +45,7 @@ internal sealed class TrainingProgressBar : ITrainingProgress
     {
         string validation = e.ValidationAccuracy is { } v ? string.Create(CultureInfo.InvariantCulture, $"val top-1 {100 * v:F2}%, ") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {e.Epoch}: loss {e.MeanLoss:F4}, train top-1 {100 * e.TrainAccuracy:F2}%, {validation}{e.SamplesPerSecond:F0} samples/s, {e.Seconds:F1} s{(isBest ? " (best)" : "")}");
+            $"epoch {e.Epoch}: loss {e.MeanLoss:F4}, train top-1 {100 * e.TrainAccuracy:F2}%, {validation}{e.SamplesPerSecond:F0} samples/s, {e.Seconds:F1} s, working set {e.WorkingSetBytes / (1024 * 1024)} MiB{(isBest ? " (best)" : "")}");
     }
 
     public void EpochStarted(int epoch, int epochs, int steps)

@@ -119,9 +119,10 @@ public sealed class Trainer
                 (float[]? soft, IReadOnlyList<InputTensor> features) = teacherRunner is null
                     ? (null, [])
                     : teacherRunner.Targets(b, _options.Augmentation.IsNone);
+                float entropyTerm = soft is null ? 0f : EntropyTerm(soft, b.Count);
                 double lr = _options.Schedule.At(step, totalSteps, epoch - 1);
                 step++;
-                (float loss, float[] logits) = session.Step(b.Inputs, target, soft, features,
+                (float loss, float[] logits) = session.Step(b.Inputs, target, soft, entropyTerm, features,
                     Optimizers.OptimizerGraph.StepScalars(_setup.Optimizer, lr, step));
                 if (!float.IsFinite(loss))
                 {
@@ -139,7 +140,7 @@ public sealed class Trainer
             double? valAccuracy = validation is not null ? Score(session, validation, null, classes)
                 : heldOut.Length > 0 ? Score(session, train, heldOut, classes)
                 : null;
-            var summary = new EpochSummary(epoch, steps, lossSum / seen, (double)correct / seen, valAccuracy, seen / seconds, seconds);
+            var summary = new EpochSummary(epoch, steps, lossSum / seen, (double)correct / seen, valAccuracy, seen / seconds, seconds, Environment.WorkingSet);
             epochs.Add(summary);
             bool isBest = valAccuracy is null || valAccuracy > bestAccuracy;
             if (isBest)
@@ -213,6 +214,19 @@ public sealed class Trainer
         }
 
         return q;
+    }
+
+    /// <summary>c = α·T²·mean_n Σ_k p·log p of the soft targets (0·log 0 = 0), which turns the loss's cross-entropy into the KL.</summary>
+    private float EntropyTerm(float[] soft, int batch)
+    {
+        DistillationSettings d = _setup.Loss.Distillation!;
+        double sum = 0;
+        foreach (float p in soft)
+        {
+            sum += p > 0 ? p * Math.Log(p) : 0;
+        }
+
+        return (float)(d.Alpha * d.Temperature * d.Temperature * sum / batch);
     }
 
     private static void CheckLabels(SampleBatch b, int classes, string path)

@@ -47,7 +47,7 @@ public sealed record TrainingCheckpoint(
         {
             meta.Add(new($"history/{e.Epoch}", string.Join(' ', new double[]
             {
-                e.Steps, e.MeanLoss, e.TrainAccuracy, e.ValidationAccuracy ?? double.NaN, e.SamplesPerSecond, e.Seconds,
+                e.Steps, e.MeanLoss, e.TrainAccuracy, e.ValidationAccuracy ?? double.NaN, e.SamplesPerSecond, e.Seconds, e.WorkingSetBytes,
             }.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
         }
 
@@ -99,7 +99,7 @@ public sealed record TrainingCheckpoint(
                 {
                     double[] v = [.. p.Value.Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture))];
                     return new EpochSummary(int.Parse(p.Key["history/".Length..], CultureInfo.InvariantCulture), (int)v[0], v[1], v[2],
-                        double.IsNaN(v[3]) ? null : v[3], v[4], v[5]);
+                        double.IsNaN(v[3]) ? null : v[3], v[4], v[5], (long)v[6]);
                 })
                 .OrderBy(e => e.Epoch)
                 .ToList();

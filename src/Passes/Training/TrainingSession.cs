@@ -54,13 +54,14 @@ public sealed class TrainingSession : IDisposable
     public TrainingGraph Graph => _graph;
 
     /// <summary>
-    /// Runs one step: the data inputs, the label targets q [B,K], optional teacher targets and features, and the
-    /// optimizer's scalars. Returns the loss and the logits of the batch.
+    /// Runs one step: the data inputs, the label targets q [B,K], optional teacher targets with their entropy term
+    /// (see <see cref="Losses.LossGraph"/>) and features, and the optimizer's scalars. Returns the loss and the logits of the batch.
     /// </summary>
     public (float Loss, float[] Logits) Step(
         IReadOnlyList<InputTensor> data,
         float[] target,
         float[]? teacherTarget,
+        float teacherEntropy,
         IReadOnlyList<InputTensor> teacherFeatures,
         IReadOnlyList<(string Name, float Value)> scalars)
     {
@@ -79,6 +80,7 @@ public sealed class TrainingSession : IDisposable
             {
                 float[] teacher = teacherTarget ?? throw new ArgumentException("the training graph distills but no teacher targets were given");
                 _binding.BindInput(Losses.LossGraph.TeacherTargetInput, Own(owned, OrtValue.CreateTensorValueFromMemory(teacher, [batch, classes])));
+                _binding.BindInput(Losses.LossGraph.TeacherEntropyInput, Own(owned, OrtValue.CreateTensorValueFromMemory(new[] { teacherEntropy }, [])));
             }
 
             for (int i = 0; i < _graph.FeatureTeacherInputs.Count; i++)

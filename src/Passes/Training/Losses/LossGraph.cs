@@ -7,17 +7,19 @@ namespace Onnxc.Passes.Training.Losses;
 /// <list type="bullet">
 /// <item><c>target</c> [N,K]: the label distribution q (one-hot, label-smoothed: q = (1−ε)·onehot + ε/K);</item>
 /// <item><c>teacher_target</c> [N,K] when distilling: p_t = softmax(t/T) of the teacher's logits t;</item>
+/// <item><c>teacher_entropy</c> (scalar) when distilling: c = α·T²·mean_n Σ_k p_t·log p_t, which has no gradient;</item>
 /// <item><c>teacher_feature_i</c>: the teacher's tensor for feature term i.</item>
 /// </list>
-/// The loss is L = mean_n[ −(1−α)·Σ_k q·log softmax(z) − α·T²·Σ_k p_t·log softmax(z/T) ] + Σ_i β_i·mean((s_i−f_i)²).
-/// The distillation term is α·T²·KL(p_t ‖ softmax(z/T)) less the teacher's entropy, a constant, so it has the
-/// KL's gradient; without distillation α = 0.
+/// The loss is L = mean_n[ −(1−α)·Σ_k q·log softmax(z) − α·T²·Σ_k p_t·log softmax(z/T) ] + c + Σ_i β_i·mean((s_i−f_i)²),
+/// where the first two terms plus c are (1−α)·CE(q, z) + α·T²·KL(p_t ‖ softmax(z/T)); without distillation α = 0
+/// and c is absent.
 /// </summary>
 public static class LossGraph
 {
     public const string TargetInput = "target";
     public const string TeacherTargetInput = "teacher_target";
     public const string TeacherFeaturePrefix = "teacher_feature_";
+    public const string TeacherEntropyInput = "teacher_entropy";
     public const string LossOutput = "loss";
 
     /// <summary>Emits the loss for <paramref name="logits"/>; returns it (a float scalar named <see cref="LossOutput"/>).</summary>
@@ -44,6 +46,10 @@ public static class LossGraph
         }
 
         Value loss = ReduceMeanAll(graph, perSample);
+        if (settings.Distillation is not null)
+        {
+            loss = Op(graph, "Add", loss, graph.AddInput(TeacherEntropyInput, new TensorType(ElementType.Float, TensorShape.Scalar)));
+        }
         for (int i = 0; i < settings.Features.Count; i++)
         {
             FeatureLoss f = settings.Features[i];

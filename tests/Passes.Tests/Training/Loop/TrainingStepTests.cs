@@ -54,7 +54,7 @@ public sealed class TrainingStepTests
         for (int step = 1; step <= 3; step++)
         {
             IReadOnlyList<(string, float)> scalars = OptimizerGraph.StepScalars(settings, lr, step);
-            session.Step([new InputTensor("input", dims, x)], [.. q.Select(v => (float)v)], null, [], scalars);
+            session.Step([new InputTensor("input", dims, x)], [.. q.Select(v => (float)v)], null, 0f, [], scalars);
 
             Dictionary<string, double[]> grads = FiniteDifferenceGradients(model, reference, x, dims, q);
             foreach (CarriedTensor p in parameters)
@@ -110,7 +110,7 @@ public sealed class TrainingStepTests
         long[] dims = [Batch, 1, 6, 6];
         float[] x = [.. Enumerable.Range(0, Batch * 36).Select(_ => (float)rng.NextDouble())];
         using var session = new TrainingSession(graph, threads: 1);
-        session.Step([new InputTensor("input", dims, x)], [.. Targets([0, 1, 2, 0, 1], 0).Select(v => (float)v)], null, [],
+        session.Step([new InputTensor("input", dims, x)], [.. Targets([0, 1, 2, 0, 1], 0).Select(v => (float)v)], null, 0f, [],
             OptimizerGraph.StepScalars(new OptimizerSettings(), 0.01, 1));
 
         // The conv before the BN: its batch mean per channel, from the float64 reference at the initial weights.
@@ -135,6 +135,62 @@ public sealed class TrainingStepTests
             double expected = 0.1 * sum / (Batch * plane); // 0.9·0 + 0.1·μ
             Assert.True(Math.Abs(updated[ch] - expected) < 1e-5, $"channel {ch}: {updated[ch]} vs {expected}");
         }
+    }
+
+    /// <summary>
+    /// The distillation loss the step reports is (1−α)·CE(q, z) + α·T²·KL(p_t ‖ softmax(z/T)) at the weights before
+    /// the update, with the teacher's entropy term fed as the trainer feeds it.
+    /// </summary>
+    [Fact]
+    public void TheDistillationLossIsCrossEntropyPlusScaledKl()
+    {
+        Model model = Network("mlp");
+        const double alpha = 0.7, temperature = 3;
+        var setup = new TrainingSetup { Loss = new LossSettings { Distillation = new DistillationSettings(temperature, alpha) } };
+        TrainingGraph graph = TrainingGraphBuilder.Build(model, setup);
+        var rng = new Random(8);
+        long[] dims = [Batch, 1, 6, 6];
+        float[] x = [.. Enumerable.Range(0, Batch * 36).Select(_ => (float)((rng.NextDouble() * 2) - 1))];
+        double[] q = Targets([0, 1, 2, 1, 0], 0);
+        double[] teacher = [.. Enumerable.Range(0, Batch * Classes).Select(_ => rng.NextDouble())];
+        for (int n = 0; n < Batch; n++)
+        {
+            double sum = teacher.Skip(n * Classes).Take(Classes).Sum();
+            for (int k = 0; k < Classes; k++)
+            {
+                teacher[(n * Classes) + k] /= sum;
+            }
+        }
+
+        double entropyTerm = alpha * temperature * temperature * teacher.Sum(p => p * Math.Log(p)) / Batch;
+        using var session = new TrainingSession(graph, threads: 1);
+        (float loss, _) = session.Step([new InputTensor("input", dims, x)], [.. q.Select(v => (float)v)],
+            [.. teacher.Select(v => (float)v)], (float)entropyTerm, [], OptimizerGraph.StepScalars(setup.Optimizer, 0.01, 1));
+
+        var feeds = new Dictionary<Value, F64> { [model.Graph.Inputs[0]] = new F64(dims, [.. x.Select(v => (double)v)]) };
+        double[] z = Float64Evaluator.Run(model.Graph, feeds)[model.Graph.Outputs[0]].Data;
+        double expected = 0;
+        for (int n = 0; n < Batch; n++)
+        {
+            double[] row = z[(n * Classes)..((n + 1) * Classes)];
+            double[] logp = LogSoftmax(row, 1);
+            double[] logpT = LogSoftmax(row, temperature);
+            for (int k = 0; k < Classes; k++)
+            {
+                double pt = teacher[(n * Classes) + k];
+                expected += ((1 - alpha) * -q[(n * Classes) + k] * logp[k]) + (alpha * temperature * temperature * pt * (Math.Log(pt) - logpT[k]));
+            }
+        }
+
+        expected /= Batch;
+        Assert.True(Math.Abs(loss - expected) < 1e-4 * (1 + Math.Abs(expected)), $"loss {loss}, expected {expected}");
+    }
+
+    private static double[] LogSoftmax(double[] z, double temperature)
+    {
+        double max = z.Max() / temperature;
+        double log = Math.Log(z.Sum(v => Math.Exp((v / temperature) - max)));
+        return [.. z.Select(v => (v / temperature) - max - log)];
     }
 
     private static Model Network(string kind) => kind switch
