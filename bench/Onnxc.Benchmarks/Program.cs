@@ -31,6 +31,11 @@ public static class Program
             return DistillationComparison.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "training-qat")
+        {
+            return QatComparison.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "plan-profile")
         {
             return PlanProfile.Run(args[1..]);

@@ -4,8 +4,11 @@ namespace Onnxc.Passes.Training;
 /// <summary>
 /// The default trainable set of a model is every float initializer that feeds the weight or bias of a Conv,
 /// ConvTranspose, Gemm or MatMul, or the scale or bias of a BatchNormalization or LayerNormalization. Everything
-/// else (shape constants, BatchNorm running statistics, quantization parameters) stays fixed. Freezing takes
-/// initializer names or op types: <c>Conv</c> freezes every Conv's weight and bias.
+/// else (shape constants, BatchNorm running statistics, activation quantization parameters) stays fixed. In a
+/// fake-quantized model (quantization-aware training) a weight reaches its Conv through QuantizeLinear →
+/// DequantizeLinear: the float weight and its scale, the QuantizeLinear's inputs 0 and 1, are trainable then (the
+/// scale as in LSQ). Freezing takes initializer names or op types: <c>Conv</c> freezes every Conv's weight and
+/// bias.
 /// </summary>
 public static class TrainableSelection
 {
@@ -19,6 +22,32 @@ public static class TrainableSelection
         ["BatchNormalization"] = [1, 2],
         ["LayerNormalization"] = [1, 2],
     };
+
+    /// <summary>
+    /// The node whose weight or bias slot <paramref name="use"/> fills: the reader itself, or, for input 0 or 1 of
+    /// a QuantizeLinear whose only reader is a DequantizeLinear, the node that DequantizeLinear feeds. Null when the
+    /// use is not a trainable slot.
+    /// </summary>
+    private static Node? Consumer(Use use)
+    {
+        if (IsTrainableSlot(use))
+        {
+            return use.Node;
+        }
+
+        // Only a weight's pair: the QuantizeLinear quantizes an initializer (activation pairs keep their scales).
+        if (use.Node is { OpType: "QuantizeLinear" } q && q.IsDefaultDomain && use.InputIndex is 0 or 1 && q.Inputs[0] is { IsInitializer: true }
+            && q.Outputs[0] is { Uses: [{ Node: { OpType: "DequantizeLinear" } dq, InputIndex: 0 }] }
+            && dq.Outputs[0] is { } dequantized && dequantized.Uses.Count > 0 && dequantized.Uses.All(IsTrainableSlot))
+        {
+            return dequantized.Uses[0].Node;
+        }
+
+        return null;
+    }
+
+    private static bool IsTrainableSlot(Use u) =>
+        u.Node.IsDefaultDomain && s_trainableInputs.TryGetValue(u.Node.OpType, out int[]? slots) && slots.Contains(u.InputIndex);
 
     /// <summary>
     /// The trainable initializers of <paramref name="graph"/> in initializer order, less those named by
@@ -37,10 +66,7 @@ public static class TrainableSelection
                 continue;
             }
 
-            var feeding = init.Uses
-                .Where(u => u.Node.IsDefaultDomain && s_trainableInputs.TryGetValue(u.Node.OpType, out int[]? slots) && slots.Contains(u.InputIndex))
-                .Select(u => u.Node)
-                .ToList();
+            var feeding = init.Uses.Select(Consumer).OfType<Node>().ToList();
             if (feeding.Count == 0)
             {
                 continue;
