@@ -87,9 +87,12 @@ internal sealed class CompileCommand
 
     private readonly Int8Options _int8 = new();
 
+    private readonly QatOptions _qat = new();
+
     public void AddTo(RootCommand root)
     {
         _int8.AddTo(root);
+        _qat.AddTo(root);
         root.Add(_model);
         root.Add(_output);
         root.Add(_level);
@@ -123,6 +126,7 @@ internal sealed class CompileCommand
             TargetOpset = parse.GetValue(_opset),
             ExternalData = parse.GetValue(_externalData),
             Int8 = _int8.Read(parse),
+            Qat = _qat.Read(parse),
             Passes = new Passes.PassOptions
             {
                 DisabledPasses = [.. parse.GetValue(_disablePass) ?? []],

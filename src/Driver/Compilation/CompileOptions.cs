@@ -22,6 +22,9 @@ internal sealed record CompileOptions
     /// <summary>The INT8 flags; used by -O int8 and int8-dynamic.</summary>
     public Int8Settings? Int8 { get; init; }
 
+    /// <summary>-O int8 --qat: quantization-aware training after calibration; null for plain PTQ.</summary>
+    public QatSettings? Qat { get; init; }
+
     /// <summary>How the pass pipeline runs: disabled passes, IR printing, verify-each, timing, rewrite debugging.</summary>
     public Passes.PassOptions Passes { get; init; } = Onnxc.Passes.PassOptions.Default;
 }

@@ -30,6 +30,11 @@ internal static class Int8Compilation
             }
 
             SampleSet calibration = SampleData.Open(s.CalibrationPath, model, s.Preprocess);
+            if (options.Qat is { } qat)
+            {
+                return QuantizationAwareTraining.Run(model, q, calibration, qat, options, stdout, log);
+            }
+
             SampleSet? eval = s.EvalDataPath is null ? null : SampleData.Open(s.EvalDataPath, model, s.Preprocess);
             result = CalibrationProgress.Run(log, progress => Int8Compiler.Compile(
                 model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, null, eval, line => log.WriteLine("onnxc: " + line)));

@@ -1,0 +1,77 @@
+// The compile command's quantization-aware training options: -O int8 --qat --data TRAIN --epochs E --weight-bits 4|8.
+using System.CommandLine;
+using Onnxc.Driver.Compilation;
+
+namespace Onnxc.Driver.Commands;
+
+/// <summary>Declares --qat and its training options on the root command and reads them into <see cref="QatSettings"/>.</summary>
+internal sealed class QatOptions
+{
+    private readonly Option<bool> _qat = new("--qat") { Description = "-O int8: after calibrating, train with fake quantization on --data (quantization-aware training)." };
+
+    private readonly Option<string> _data = new("--data") { Description = "--qat: labelled training samples (labels.npy beside a .npy, or labels.txt in an image folder).", HelpName = "TRAIN" };
+
+    private readonly Option<string> _valData = new("--val-data") { Description = "--qat: labelled validation samples; the best epoch is written and PTQ and QAT top-1 are printed.", HelpName = "VAL" };
+
+    private readonly Option<int> _weightBits = new("--weight-bits") { Description = "--qat: weight bits, 8 or 4 (int4 per channel at opset 21; default 8).", HelpName = "4|8", DefaultValueFactory = _ => 8 };
+
+    private readonly Option<int> _epochs = new("--epochs") { Description = "--qat: epochs (default 1).", HelpName = "E", DefaultValueFactory = _ => 1 };
+
+    private readonly Option<double> _lr = new("--lr") { Description = "--qat: peak learning rate of SGD with momentum 0.9 and a cosine schedule (default 0.001).", HelpName = "LR", DefaultValueFactory = _ => 0.001 };
+
+    private readonly Option<int> _batch = new("--batch") { Description = "--qat: batch size (default 64).", HelpName = "B", DefaultValueFactory = _ => 64 };
+
+    private readonly Option<int?> _stepsPerEpoch = new("--steps-per-epoch") { Description = "--qat: stop each epoch after N steps.", HelpName = "N" };
+
+    private readonly Option<int> _cropPadding = new("--crop-padding") { Description = "--qat: augment with random crops of the image padded by P.", HelpName = "P" };
+
+    private readonly Option<bool> _flip = new("--flip") { Description = "--qat: augment with random horizontal flips." };
+
+    private readonly Option<int> _seed = new("--seed") { Description = "--qat: seed of shuffling and augmentation (default 0).", HelpName = "S" };
+
+    private readonly Option<string> _teacher = new("--teacher") { Description = "--qat: distill from this model (T = 4, α = 0.9) while training.", HelpName = "TEACHER" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { _qat, _data, _valData, _weightBits, _epochs, _lr, _batch, _stepsPerEpoch, _cropPadding, _flip, _seed, _teacher })
+        {
+            command.Add(o);
+        }
+
+        command.Validators.Add(r =>
+        {
+            bool qat = r.GetValue(_qat);
+            if (qat && r.GetValue(_data) is null)
+            {
+                r.AddError("--qat needs --data TRAIN (labelled samples)");
+            }
+
+            if (qat && r.GetValue(_weightBits) is not (4 or 8))
+            {
+                r.AddError($"--weight-bits {r.GetValue(_weightBits)}: 4 or 8");
+            }
+
+            if (!qat && (r.GetResult(_data) is not null || r.GetResult(_teacher) is not null || r.GetResult(_weightBits) is not null))
+            {
+                r.AddError("--data, --teacher and --weight-bits belong to quantization-aware training: add --qat (or see 'onnxc train --help')");
+            }
+        });
+    }
+
+    public QatSettings? Read(ParseResult parse) => parse.GetValue(_qat)
+        ? new QatSettings
+        {
+            DataPath = parse.GetRequiredValue(_data),
+            ValidationPath = parse.GetValue(_valData),
+            WeightBits = parse.GetValue(_weightBits),
+            Epochs = parse.GetValue(_epochs),
+            LearningRate = parse.GetValue(_lr),
+            BatchSize = parse.GetValue(_batch),
+            StepsPerEpoch = parse.GetValue(_stepsPerEpoch),
+            CropPadding = parse.GetValue(_cropPadding),
+            Flip = parse.GetValue(_flip),
+            Seed = parse.GetValue(_seed),
+            TeacherPath = parse.GetValue(_teacher),
+        }
+        : null;
+}
