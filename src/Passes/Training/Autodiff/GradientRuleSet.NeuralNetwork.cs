@@ -14,6 +14,9 @@ public sealed partial class GradientRuleSet
         rules.Add(new MaxPoolRule());
         rules.Add(new AveragePoolRule());
 
+        // Padding.
+        rules.Add(new PadRule());
+
         // Quantization-aware training: QuantizeLinear → DequantizeLinear pairs as fake quantization.
         rules.Add(new FakeQuantizeRule());
     }
