@@ -29,7 +29,7 @@ internal static class OrtEvaluator
             using var value = OrtValue.CreateTensorValueFromMemory(input, [count, 1, split.Size, split.Size]);
             using var runOptions = new RunOptions();
             using IDisposableReadOnlyCollection<OrtValue> outputs =
-                session.Run(runOptions, [OnnxExporter.InputName], [value], [OnnxExporter.OutputName]);
+                session.Run(runOptions, [ShapesModel.InputName], [value], [ShapesModel.OutputName]);
             ReadOnlySpan<float> logits = outputs[0].GetTensorDataAsSpan<float>();
             if (logits.Length != count * ShapeRenderer.ClassCount)
             {

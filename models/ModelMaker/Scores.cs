@@ -15,7 +15,7 @@ internal sealed record Scores(int Correct, int Count, float MinMargin)
         for (int n = 0; n < labels.Length; n++)
         {
             ReadOnlySpan<float> z = logits.Slice(n * classes, classes);
-            int best = Trainer.ArgMax(z);
+            int best = ArgMax(z);
             float second = float.MinValue;
             for (int k = 0; k < classes; k++)
             {
@@ -38,4 +38,19 @@ internal sealed record Scores(int Correct, int Count, float MinMargin)
     public double Accuracy => (double)Correct / Count;
 
     public override string ToString() => $"{Correct} / {Count} = {Accuracy:P2} (smallest top-2 logit margin {MinMargin:G4})";
+
+    /// <summary>The first index of the largest value.</summary>
+    private static int ArgMax(ReadOnlySpan<float> z)
+    {
+        int best = 0;
+        for (int k = 1; k < z.Length; k++)
+        {
+            if (z[k] > z[best])
+            {
+                best = k;
+            }
+        }
+
+        return best;
+    }
 }

@@ -13,4 +13,7 @@ internal static class Seeds
 
     /// <summary>Weight initialisation and the order of training batches.</summary>
     public const ulong Training = 0x5EED0004;
+
+    /// <summary><see cref="Training"/> as the int seed the training pass takes (shuffling and weight draws).</summary>
+    public const int TrainingSeed = unchecked((int)Training);
 }

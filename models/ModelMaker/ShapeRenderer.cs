@@ -12,6 +12,9 @@ internal static class ShapeRenderer
 {
     public const int ClassCount = 10;
 
+    /// <summary>The side of every image, in pixels.</summary>
+    public const int ImageSize = 28;
+
     // cos/sin of multiples of 36° and 30°, written out because Math.Cos/Math.Sin may differ in the last bit
     // between platforms.
     private const double Cos36 = 0.80901699437494742;

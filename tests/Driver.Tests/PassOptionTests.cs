@@ -24,7 +24,9 @@ public sealed class PassOptionTests
         float[] after = OrtRunner.RunOnce(dir.File("out.onnx"), inputs, GraphOptimizationLevel.ORT_DISABLE_ALL)[0].ToFloats();
         for (int i = 0; i < before.Length; i++)
         {
-            Assert.True(Math.Abs(before[i] - after[i]) <= 1e-5 * Math.Max(1, Math.Abs(before[i])), $"logit {i}: {before[i]} vs {after[i]}");
+            // Folding BatchNorm reorders float32 rounding through two convolutions and two Gemms (sums of up to
+            // 784 terms): a few ulps per layer, 5e-5 relative at most.
+            Assert.True(Math.Abs(before[i] - after[i]) <= 5e-5 * Math.Max(1, Math.Abs(before[i])), $"logit {i}: {before[i]} vs {after[i]}");
         }
     }
 

@@ -24,12 +24,13 @@ public sealed class QatCommandTests : IDisposable
             "--weight-bits", "4", "--epochs", "2", "--batch", "32", "--lr", "0.002", "-o", output);
         Assert.True(r.ExitCode == 0, r.ToString());
 
-        // Both accuracies are printed; on this easy task each stays high.
+        // Both accuracies are printed; training with the quantizer recovers what rounding to 4 bits lost.
         string line = r.Stdout.Split('\n').Single(l => l.StartsWith("4-bit weights", StringComparison.Ordinal));
         double[] top1 = [.. System.Text.RegularExpressions.Regex.Matches(line, @"([0-9.]+)%")
             .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
         Assert.Equal(2, top1.Length);
-        Assert.True(top1.All(v => v > 90), line);
+        Assert.True(top1[1] > 90, line);
+        Assert.True(top1[1] > top1[0], line);
 
         Model m = OnnxImporter.Load(output);
         Assert.Equal(21, m.OpsetVersion(""));

@@ -4,7 +4,7 @@ namespace Onnxc.Passes.Training.Networks;
 /// <summary>
 /// A sequential network over an NCHW image input with a symbolic batch N, written as standard ONNX: Conv (with
 /// bias), Relu, MaxPool, BatchNormalization (inference form; training switches it to batch statistics),
-/// GlobalAveragePool, Flatten and Gemm. Weights are drawn from a generator seeded by the caller: Kaiming-normal
+/// GlobalAveragePool, Flatten and Gemm, named per kind (conv1, bn1, relu1, pool1, flatten, fc1, …). Weights are drawn from a generator seeded by the caller: Kaiming-normal
 /// for Conv and Gemm (σ = √(2/fan_in)), zero biases, BatchNorm γ = 1, β = 0, mean 0, variance 1. The same seed
 /// gives the same bytes.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class NetworkBuilder
     private readonly Random _rng;
     private Value _current;
     private long[] _dims;
-    private int _layer;
+    private readonly Dictionary<string, int> _counts = [];
 
     /// <summary>Starts a network on input <paramref name="inputName"/> of [N, channels, height, width].</summary>
     public NetworkBuilder(string inputName, int channels, int height, int width, int seed, long opset = 17)
@@ -28,16 +28,16 @@ public sealed class NetworkBuilder
 
     public Model Model => _model;
 
-    /// <summary>Conv with <paramref name="outChannels"/> filters of k×k, stride and symmetric padding.</summary>
-    public NetworkBuilder Conv(int outChannels, int kernel, int stride = 1, int pad = 0)
+    /// <summary>Conv with <paramref name="outChannels"/> filters of k×k, stride and symmetric padding; a bias unless <paramref name="bias"/> is false (as before a BatchNormalization).</summary>
+    public NetworkBuilder Conv(int outChannels, int kernel, int stride = 1, int pad = 0, bool bias = true)
     {
         RequireRank(4, "Conv");
         long cin = _dims[1];
         string name = Name("conv");
         Value w = _model.Graph.AddInitializer(name + ".weight",
             TensorData.FromFloats([outChannels, cin, kernel, kernel], He(outChannels * cin * kernel * kernel, cin * kernel * kernel)));
-        Value b = _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([outChannels], new float[outChannels]));
-        _current = Add("Conv", name, [_current, w, b],
+        Value? b = bias ? _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([outChannels], new float[outChannels])) : null;
+        _current = Add("Conv", name, bias ? [_current, w, b] : [_current, w],
             NodeAttribute.Of("kernel_shape", new long[] { kernel, kernel }),
             NodeAttribute.Of("strides", new long[] { stride, stride }),
             NodeAttribute.Of("pads", new long[] { pad, pad, pad, pad }));
@@ -65,6 +65,15 @@ public sealed class NetworkBuilder
         return this;
     }
 
+    /// <summary>Dropout with drop probability <paramref name="ratio"/> (the identity in inference).</summary>
+    public NetworkBuilder Dropout(float ratio)
+    {
+        string name = Name("dropout");
+        Value p = _model.Graph.AddInitializer(_model.FreshName(name + ".ratio"), TensorData.Scalar(ratio));
+        _current = Add("Dropout", name, [_current, p]);
+        return this;
+    }
+
     public NetworkBuilder MaxPool(int kernel, int stride)
     {
         RequireRank(4, "MaxPool");
@@ -84,7 +93,7 @@ public sealed class NetworkBuilder
 
     public NetworkBuilder Flatten()
     {
-        _current = Add("Flatten", Name("flatten"), [_current], NodeAttribute.Of("axis", 1L));
+        _current = Add("Flatten", Name("flatten", numberFirst: false), [_current], NodeAttribute.Of("axis", 1L));
         _dims = [-1, _dims.Skip(1).Aggregate(1L, (a, d) => a * d)];
         return this;
     }
@@ -115,7 +124,12 @@ public sealed class NetworkBuilder
     private Value Add(string op, string name, Value?[] inputs, params NodeAttribute[] attributes) =>
         _model.Graph.AddNode(op, inputs, [name + "_out"], attributes, name: name).Outputs[0]!;
 
-    private string Name(string kind) => $"{kind}{++_layer}";
+    /// <summary>Layers are numbered per kind (conv1, conv2, bn1, relu1 …); a lone Flatten is just "flatten".</summary>
+    private string Name(string kind, bool numberFirst = true)
+    {
+        int n = _counts[kind] = _counts.GetValueOrDefault(kind) + 1;
+        return n == 1 && !numberFirst ? kind : $"{kind}{n}";
+    }
 
     private float[] He(long count, long fanIn)
     {
