@@ -54,6 +54,24 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void FreezeBnStatsKeepsTheShippedModelsRunningStatistics()
+    {
+        string models = Path.Combine(SharedData.RepoRoot, "models");
+        string model = Path.Combine(models, "shapes-cnn.onnx");
+        string output = _dir.File("frozen.onnx");
+        CliResult r = CliRunner.Run("train", model, "--data", Path.Combine(models, "shapes-calib", "images.npy"), "--preprocess", Scale,
+            "--epochs", "1", "--batch", "32", "--lr", "0.002", "--optimizer", "adamw", "--freeze-bn-stats", "-o", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Model a = OnnxImporter.Load(model);
+        Model b = OnnxImporter.Load(output);
+        Node bn = a.Graph.Nodes.First(n => n.OpType == "BatchNormalization");
+        float[] Values(Model m, Value v) => m.Graph.FindValue(v.Name)!.Initializer!.ToFloats();
+        Assert.Equal(Values(a, bn.Inputs[3]!), Values(b, bn.Inputs[3]!));
+        Assert.Equal(Values(a, bn.Inputs[4]!), Values(b, bn.Inputs[4]!));
+        Assert.NotEqual(Values(a, bn.Inputs[1]!), Values(b, bn.Inputs[1]!));
+    }
+
+    [Fact]
     public void ResumingFromACheckpointGivesWhatTheUninterruptedRunGives()
     {
         string model = Mlp("mlp.onnx", Classes);

@@ -62,6 +62,8 @@ internal sealed class TrainCommand
 
     private readonly Option<string[]> _freeze = new("--freeze") { Description = "Keep an initializer, or every weight of an op type, fixed (repeatable).", HelpName = "NAME|OPTYPE" };
 
+    private readonly Option<bool> _freezeBnStats = new("--freeze-bn-stats") { Description = "Normalize by BatchNorm's running statistics and keep them fixed (train only its scale and bias)." };
+
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of shuffling, augmentation and the validation split (default 0); same seed, same output bytes.", HelpName = "S" };
 
     private readonly Option<int> _cropPadding = new("--crop-padding") { Description = "Augment: random crop of the image padded by P pixels (default 0: off).", HelpName = "P" };
@@ -99,7 +101,7 @@ internal sealed class TrainCommand
         foreach (Option o in new Option[]
         {
             _output, _data, _valData, _valSplit, _preprocess, _epochs, _batch, _lr, _optimizer, _momentum, _weightDecay,
-            _schedule, _warmup, _stepEpochs, _gamma, _labelSmoothing, _freeze, _seed, _cropPadding, _flip, _threads,
+            _schedule, _warmup, _stepEpochs, _gamma, _labelSmoothing, _freeze, _freezeBnStats, _seed, _cropPadding, _flip, _threads,
             _stepsPerEpoch, _checkpoint, _resume, _saveTrainingGraph, _logits,
         })
         {
@@ -202,6 +204,7 @@ internal sealed class TrainCommand
         return new TrainingSetup
         {
             Freeze = parse.GetValue(_freeze) ?? [],
+            FreezeBatchNormStatistics = parse.GetValue(_freezeBnStats),
             LogitsOutput = parse.GetValue(_logits),
             Optimizer = new OptimizerSettings
             {

@@ -122,7 +122,9 @@ public sealed class Trainer
                 float entropyTerm = soft is null ? 0f : EntropyTerm(soft, b.Count);
                 double lr = _options.Schedule.At(step, totalSteps, epoch - 1);
                 step++;
-                (float loss, float[] logits) = session.Step(b.Inputs, target, soft, entropyTerm, features,
+                IReadOnlyList<InputTensor> inputs = graph.DropoutMasks.Count == 0 ? b.Inputs
+                    : [.. b.Inputs, .. graph.DropoutMasks.Select(m => DrawMask(m, b.Count, rng))];
+                (float loss, float[] logits) = session.Step(inputs, target, soft, entropyTerm, features,
                     Optimizers.OptimizerGraph.StepScalars(_setup.Optimizer, lr, step));
                 if (!float.IsFinite(loss))
                 {
@@ -260,6 +262,20 @@ public sealed class Trainer
         }
 
         return correct;
+    }
+
+    /// <summary>A dropout mask for a batch of <paramref name="count"/>, drawn from the epoch's stream.</summary>
+    private static InputTensor DrawMask(DropoutTraining.Mask mask, int count, Random rng)
+    {
+        long[] dims = [.. mask.Dims];
+        if (dims[0] < 0)
+        {
+            dims[0] = count;
+        }
+
+        var data = new float[TensorData.CountElements(dims)];
+        DropoutTraining.Draw(mask.Ratio, rng, data);
+        return new InputTensor(mask.Input, dims, data);
     }
 
     private static int Classes(TrainingGraph graph)

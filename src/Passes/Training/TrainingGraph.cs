@@ -18,8 +18,10 @@ public sealed class TrainingGraph
         IReadOnlyList<CarriedTensor> carried,
         IReadOnlyList<string> scalarInputs,
         IReadOnlyList<string> featureTeacherInputs,
-        bool hasTeacherTarget)
+        bool hasTeacherTarget,
+        IReadOnlyList<DropoutTraining.Mask>? dropoutMasks = null)
     {
+        DropoutMasks = dropoutMasks ?? [];
         Model = model;
         Evaluation = evaluation;
         DataInputs = dataInputs;
@@ -51,6 +53,9 @@ public sealed class TrainingGraph
     public IReadOnlyList<string> FeatureTeacherInputs { get; }
 
     public bool HasTeacherTarget { get; }
+
+    /// <summary>The dropout masks the trainer draws and feeds per step, beside the data inputs.</summary>
+    public IReadOnlyList<DropoutTraining.Mask> DropoutMasks { get; }
 
     public IEnumerable<CarriedTensor> Parameters => Carried.Where(c => c.Kind == CarriedKind.Parameter);
 }

@@ -17,7 +17,9 @@ namespace Onnxc.Passes.Training;
 /// weights change);</item>
 /// <item>the logits are the chosen output, or the input of the Softmax that produces it;</item>
 /// <item>BatchNormalization nodes switch to batch statistics, their running mean and variance becoming buffers
-/// (see <see cref="BatchNormTraining"/>);</item>
+/// (see <see cref="BatchNormTraining"/>), unless <see cref="TrainingSetup.FreezeBatchNormStatistics"/> keeps them
+/// in inference form with fixed statistics; Dropout nodes multiply by a mask the trainer feeds
+/// (see <see cref="DropoutTraining"/>);</item>
 /// <item>trainable initializers (<see cref="TrainableSelection"/>) become graph inputs of the same name, and
 /// the remaining constant subgraphs are folded;</item>
 /// <item>the loss (<see cref="LossGraph"/>), its gradients (<see cref="Differentiator"/>) and one optimizer step
@@ -70,7 +72,8 @@ public static class TrainingGraphBuilder
         }
 
         FoldConstants(train);
-        IReadOnlyList<BatchNormTraining.RunningStatistic> stats = BatchNormTraining.Rewrite(g);
+        IReadOnlyList<DropoutTraining.Mask> masks = DropoutTraining.Rewrite(g);
+        IReadOnlyList<BatchNormTraining.RunningStatistic> stats = setup.FreezeBatchNormStatistics ? [] : BatchNormTraining.Rewrite(g);
         Value loss = LossGraph.Emit(g, g.FindValue(logitsName)!, setup.Loss);
         IReadOnlyDictionary<Value, Value?> grads = Differentiator.Differentiate(g, loss, [.. parameters.Select(p => p.Input)]);
 
@@ -122,7 +125,7 @@ public static class TrainingGraphBuilder
         string[] featureInputs = [.. Enumerable.Range(0, setup.Loss.Features.Count).Select(i => LossGraph.TeacherFeaturePrefix + i)];
         Model evaluation = BuildEvaluation(forward, setup.LogitsOutput, [.. trainableNames, .. stats.Select(s => s.Input.Name)]);
         return new TrainingGraph(train, evaluation, dataInputs, logitsName, carried, optimizer.ScalarInputs, featureInputs,
-            setup.Loss.Distillation is not null);
+            setup.Loss.Distillation is not null, masks);
     }
 
     /// <summary>

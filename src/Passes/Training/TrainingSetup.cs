@@ -13,6 +13,13 @@ public sealed record TrainingSetup
 
     public LossSettings Loss { get; init; } = new();
 
+    /// <summary>
+    /// Keep BatchNormalization in inference form: normalize by the running statistics, which stay fixed, and train
+    /// only its scale and bias (<c>--freeze-bn-stats</c>; for small batches, or a fine-tune that must not move the
+    /// statistics).
+    /// </summary>
+    public bool FreezeBatchNormStatistics { get; init; }
+
     /// <summary>The output that holds the logits; null for the model's first output.</summary>
     public string? LogitsOutput { get; init; }
 }

@@ -118,11 +118,17 @@ public static class Differentiator
     public static IReadOnlyList<Value?> EffectiveInputs(Node node) =>
         FakeQuantizePair(node) is { } q ? q.Inputs : node.Inputs;
 
-    /// <summary>The QuantizeLinear of a fake-quantization pair ending in <paramref name="node"/>, or null.</summary>
+    /// <summary>
+    /// The QuantizeLinear of a fake-quantization pair ending in <paramref name="node"/>, or null. A QuantizeLinear
+    /// whose integers feed several DequantizeLinear nodes (a residual block's input read by both branches) makes a
+    /// pair with each; their gradients with respect to its float input add up. Integers read by anything else
+    /// (or by the graph output) are not fake quantization.
+    /// </summary>
     public static Node? FakeQuantizePair(Node node) =>
         node is { OpType: "DequantizeLinear" } && node.IsDefaultDomain
             && node.Inputs[0] is { Producer: { OpType: "QuantizeLinear" } q } quantized
-            && q.IsDefaultDomain && quantized.Uses.Count == 1 && !quantized.IsGraphOutput
+            && q.IsDefaultDomain && !quantized.IsGraphOutput
+            && quantized.Uses.All(u => u.Node is { OpType: "DequantizeLinear", IsDefaultDomain: true })
             ? q
             : null;
 

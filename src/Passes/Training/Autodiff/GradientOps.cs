@@ -3,13 +3,19 @@ namespace Onnxc.Passes.Training.Autodiff;
 
 /// <summary>
 /// Builders that pick the form valid at <see cref="GradientContext.Opset"/> (13 and later): ReduceSum, Squeeze and
-/// Unsqueeze take axes as an input from 13; Split takes sizes as an input from 13.
+/// Unsqueeze take axes as an input from 13, ReduceMean from 18; Split takes sizes as an input from 13.
 /// </summary>
 public static class GradientOps
 {
     /// <summary>ReduceSum over <paramref name="axes"/> (every axis when empty is not meant: pass them explicitly).</summary>
     public static Value ReduceSum(GradientContext context, Value x, long[] axes, bool keepDims) =>
         context.Op("ReduceSum", [x, context.Int64s(axes)], NodeAttribute.Of("keepdims", keepDims ? 1L : 0L));
+
+    /// <summary>ReduceMean over <paramref name="axes"/>: axes an attribute before opset 18 and an input from 18.</summary>
+    public static Value ReduceMean(GradientContext context, Value x, long[] axes, bool keepDims) =>
+        context.Opset >= 18
+            ? context.Op("ReduceMean", [x, context.Int64s(axes)], NodeAttribute.Of("keepdims", keepDims ? 1L : 0L))
+            : context.Op("ReduceMean", [x], NodeAttribute.Of("axes", axes), NodeAttribute.Of("keepdims", keepDims ? 1L : 0L));
 
     /// <summary>ReduceSum over every axis to a rank-0 value.</summary>
     public static Value ReduceSumAll(GradientContext context, Value x) =>

@@ -7,12 +7,20 @@ public sealed partial class GradientRuleSet
 {
     static partial void AddNeuralNetworkRules(List<IGradientRule> rules)
     {
-        // Convolution: dX as ConvTranspose, dW as a Conv over the batch.
+        // Convolution: dX as ConvTranspose, dW as a Conv over the batch; ConvTranspose the other way round.
         rules.Add(new ConvRule());
+        rules.Add(new ConvTransposeRule());
 
         // Pooling: max routes to the argmax, average spreads evenly.
         rules.Add(new MaxPoolRule());
         rules.Add(new AveragePoolRule());
+
+        // Normalization: BatchNorm by its fixed statistics (batch statistics are rewritten before), LayerNorm.
+        rules.Add(new BatchNormalizationRule());
+        rules.Add(new LayerNormalizationRule());
+
+        // Dropout: identity in inference form, the mask in training form.
+        rules.Add(new DropoutRule());
 
         // Padding.
         rules.Add(new PadRule());

@@ -51,3 +51,39 @@ public sealed class ConvGradientTests
         GradientCheck.AssertGradients(m, "x0", "w");
     }
 }
+
+public sealed class ConvTransposeGradientTests
+{
+    public static TheoryData<string, long[], long[], long[], long[], long[], long[], long, bool> Cases() => new()
+    {
+        // name, x dims, w dims [C, M/g, K], strides, pads, output_padding, dilations, group, bias
+        { "plain 3x3", [2, 3, 5, 4], [3, 2, 3, 3], [1, 1], [0, 0, 0, 0], [0, 0], [1, 1], 1, true },
+        { "stride 2, pads 1, output_padding 1", [2, 2, 4, 5], [2, 3, 3, 3], [2, 2], [1, 1, 1, 1], [1, 1], [1, 1], 1, true },
+        { "asymmetric pads, stride 3 by 2", [1, 2, 4, 3], [2, 2, 2, 3], [3, 2], [0, 1, 1, 0], [2, 0], [1, 1], 1, false },
+        { "dilation 2", [2, 2, 4, 4], [2, 2, 3, 3], [1, 1], [1, 1, 1, 1], [0, 0], [2, 2], 1, true },
+        { "two groups", [2, 4, 4, 3], [4, 3, 3, 3], [2, 1], [1, 1, 1, 1], [0, 0], [1, 1], 2, true },
+        { "1-D", [2, 3, 6], [3, 4, 3], [2], [1, 0], [1], [1], 1, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ConvTransposeGradientsMatchFiniteDifferences(
+        string name, long[] x, long[] w, long[] strides, long[] pads, long[] outputPadding, long[] dilations, long group, bool bias)
+    {
+        _ = name;
+        long[][] inputs = bias ? [x, w, [w[1] * group]] : [x, w];
+        Model m = GradientModels.Single("ConvTranspose", 17, inputs,
+            NodeAttribute.Of("strides", strides), NodeAttribute.Of("pads", pads), NodeAttribute.Of("dilations", dilations),
+            NodeAttribute.Of("output_padding", outputPadding), NodeAttribute.Of("group", group));
+        GradientCheck.AssertGradients(m, GradientModels.Names(inputs.Length));
+    }
+
+    [Fact]
+    public void OutputShapeIsRefusedWithAClearMessage()
+    {
+        Model m = GradientModels.Single("ConvTranspose", 17, [[1, 2, 4, 4], [2, 2, 3, 3]],
+            NodeAttribute.Of("strides", new long[] { 2, 2 }), NodeAttribute.Of("output_shape", new long[] { 8, 8 }));
+        var e = Assert.ThrowsAny<Exception>(() => GradientCheck.Check(m, ["x0"]));
+        Assert.Contains("output_shape", e.Message);
+    }
+}

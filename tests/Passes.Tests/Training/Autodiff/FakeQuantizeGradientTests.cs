@@ -79,6 +79,48 @@ public sealed class FakeQuantizeGradientTests
         }
     }
 
+    /// <summary>
+    /// A residual block's input, quantized once and dequantized by each branch: each DequantizeLinear makes a
+    /// pair with the one QuantizeLinear, and dx is the sum over both branches (it used to stop at the integers).
+    /// </summary>
+    [Fact]
+    public void AQuantizeReadByTwoDequantizesPassesBothGradients()
+    {
+        Model m = GradientModels.New(21);
+        Value x = GradientModels.Input(m, "x", 4, 6);
+        Value s = m.Graph.AddInitializer("s", TensorData.Scalar(0.05f));
+        Value z = m.Graph.AddInitializer("z", TensorData.FromBytes(ElementType.Int8, [], new byte[] { 0 }));
+        Value q = m.Graph.AddNode("QuantizeLinear", [x, s, z], ["xq"], name: "q").Outputs[0]!;
+        Value y1 = m.Graph.AddNode("DequantizeLinear", [q, s, z], ["y1"], name: "dq1").Outputs[0]!;
+        Value y2 = m.Graph.AddNode("DequantizeLinear", [q, s, z], ["y2"], name: "dq2").Outputs[0]!;
+        var rng = new Random(6);
+        float[] xs = [.. Enumerable.Range(0, 24).Select(_ => (float)((rng.NextDouble() * 16) - 8))];
+        float[] r1 = [.. Enumerable.Range(0, 24).Select(_ => rng.NextSingle() - 0.5f)];
+        float[] r2 = [.. Enumerable.Range(0, 24).Select(_ => rng.NextSingle() - 0.5f)];
+        Value Weighted(Value y, float[] r) => m.Graph.AddNode("ReduceSum",
+            [m.Graph.AddNode("Mul", [y, m.Graph.AddConstant("r", TensorData.FromFloats([4, 6], r))]).Outputs[0]!], 1,
+            [NodeAttribute.Of("keepdims", 0L)]).Outputs[0]!;
+        Value loss = m.Graph.AddNode("Add", [Weighted(y1, r1), Weighted(y2, r2)]).Outputs[0]!;
+        IReadOnlyDictionary<Value, Value?> grads = Differentiator.Differentiate(m.Graph, loss, [x]);
+        m.Graph.AddOutput(grads[x] ?? throw new Xunit.Sdk.XunitException("no gradient reached x through the shared QuantizeLinear"));
+        ShapeInference.Run(m);
+
+        using var dir = new TempDir("onnxc-fakequant");
+        OnnxExporter.Save(m, dir.File("g.onnx"));
+        using var runner = new OrtRunner(dir.File("g.onnx"));
+        float[] dx = runner.Run(new Dictionary<string, OrtTensor> { ["x"] = OrtTensor.FromFloats([4, 6], xs) })[^1].ToFloats();
+        int clipped = 0;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double level = Math.Round(xs[i] / 0.05f, MidpointRounding.ToEven);
+            bool inside = level is >= -128 and <= 127;
+            clipped += inside ? 0 : 1;
+            Assert.Equal(inside ? r1[i] + r2[i] : 0f, dx[i], 1e-6f);
+        }
+
+        Assert.True(clipped > 0 && clipped < xs.Length, $"{clipped} of {xs.Length} clipped");
+    }
+
     private static TensorData ZeroPoints(ElementType type, long[] dims, long[] values) => type switch
     {
         ElementType.Int8 => TensorData.FromSBytes(dims, [.. values.Select(v => (sbyte)v)]),

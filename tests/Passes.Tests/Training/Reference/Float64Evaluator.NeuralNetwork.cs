@@ -12,6 +12,9 @@ internal static partial class Float64Evaluator
         kernels["AveragePool"] = (n, x) => [Pool(n, x[0]!, max: false)];
         kernels["GlobalAveragePool"] = (_, x) => [GlobalAverage(x[0]!)];
         kernels["BatchNormalization"] = (n, x) => [BatchNormInference(n, x)];
+        kernels["ConvTranspose"] = (n, x) => [ConvTranspose(n, x[0]!, x[1]!, x.Length > 2 ? x[2] : null)];
+        kernels["LayerNormalization"] = (n, x) => [LayerNorm(n, x)];
+        kernels["Dropout"] = (_, x) => [x[0]!.Clone()];
     }
 
     /// <summary>The explicit per-axis window geometry of a node for spatial input dims <paramref name="s"/>.</summary>
@@ -204,6 +207,103 @@ internal static partial class Float64Evaluator
         {
             long ch = i / plane % c;
             y[i] = ((input.Data[i] - x[3]!.Data[ch]) / Math.Sqrt(x[4]!.Data[ch] + eps) * x[1]!.Data[ch]) + x[2]!.Data[ch];
+        }
+
+        return new F64([.. input.Dims], y);
+    }
+
+    /// <summary>Y[n,m,i·s + k·d − p_b] += X[n,c,i]·W[c,m',k] (+ B[m]), scattered from every input position.</summary>
+    private static F64 ConvTranspose(Node n, F64 x, F64 w, F64? b)
+    {
+        long batch = x.Dims[0], c = x.Dims[1];
+        long g = n.GetInt("group", 1);
+        long mg = w.Dims[1], m = mg * g, cg = c / g;
+        long[] s = x.Dims[2..];
+        long[] k = w.Dims[2..];
+        int r = s.Length;
+        var (_, stride, begin, end, dil) = Window(n, s, k);
+        long[] outPad = n.GetInts("output_padding") is { } op ? [.. op] : new long[r];
+        long[] o = [.. Enumerable.Range(0, r).Select(i => (stride[i] * (s[i] - 1)) + outPad[i] + ((k[i] - 1) * dil[i]) + 1 - begin[i] - end[i])];
+        long[] yDims = [batch, m, .. o];
+        var y = new double[yDims.Aggregate(1L, (a, d) => a * d)];
+        if (b is not null)
+        {
+            long plane = y.Length / (batch * m);
+            for (long i = 0; i < y.Length; i++)
+            {
+                y[i] = b.Data[i / plane % m];
+            }
+        }
+
+        var yi = new long[r + 2];
+        var wi = new long[r + 2];
+        foreach (long[] xi in Positions(x.Dims))
+        {
+            double v = x.Data[Flat(x.Dims, xi)];
+            long group = xi[1] / cg;
+            for (long mi = 0; mi < mg; mi++)
+            {
+                foreach (long[] ki in Positions(k))
+                {
+                    bool inside = true;
+                    for (int a = 0; a < r; a++)
+                    {
+                        long pos = (xi[2 + a] * stride[a]) + (ki[a] * dil[a]) - begin[a];
+                        inside &= pos >= 0 && pos < o[a];
+                        yi[2 + a] = pos;
+                        wi[2 + a] = ki[a];
+                    }
+
+                    if (!inside)
+                    {
+                        continue;
+                    }
+
+                    yi[0] = xi[0];
+                    yi[1] = (group * mg) + mi;
+                    wi[0] = xi[1];
+                    wi[1] = mi;
+                    y[Flat(yDims, yi)] += v * w.Data[Flat(w.Dims, wi)];
+                }
+            }
+        }
+
+        return new F64(yDims, y);
+    }
+
+    /// <summary>Y = (X − μ)/√(σ² + ε)·γ + β over the trailing axes from axis; γ and β broadcast over them.</summary>
+    private static F64 LayerNorm(Node n, F64?[] x)
+    {
+        F64 input = x[0]!;
+        int rank = input.Rank;
+        long axis = n.GetInt("axis", -1);
+        int a0 = (int)(axis < 0 ? axis + rank : axis);
+        long inner = input.Dims[a0..].Aggregate(1L, (p, d) => p * d);
+        double eps = n.GetFloat("epsilon", 1e-5f);
+        F64 gamma = Expand(x[1]!, input.Dims[a0..]);
+        F64? beta = x.Length > 2 && x[2] is { } bt ? Expand(bt, input.Dims[a0..]) : null;
+        var y = new double[input.Count];
+        for (long row = 0; row < input.Count / inner; row++)
+        {
+            double mean = 0, variance = 0;
+            for (long j = 0; j < inner; j++)
+            {
+                mean += input.Data[(row * inner) + j];
+            }
+
+            mean /= inner;
+            for (long j = 0; j < inner; j++)
+            {
+                double d = input.Data[(row * inner) + j] - mean;
+                variance += d * d;
+            }
+
+            variance /= inner;
+            double rs = 1 / Math.Sqrt(variance + eps);
+            for (long j = 0; j < inner; j++)
+            {
+                y[(row * inner) + j] = ((input.Data[(row * inner) + j] - mean) * rs * gamma.Data[j]) + (beta?.Data[j] ?? 0);
+            }
         }
 
         return new F64([.. input.Dims], y);
