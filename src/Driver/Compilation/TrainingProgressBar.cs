@@ -75,4 +75,6 @@ internal sealed class TrainingProgressBar : ITrainingProgress
             _log.WriteLine(Describe(summary, isBest));
         }
     }
+
+    public void Warn(string message) => _log.WriteLine("onnxc: warning: " + message);
 }

@@ -8,4 +8,9 @@ public interface ITrainingProgress
     void StepDone(int step, double loss, double samplesPerSecond);
 
     void EpochDone(EpochSummary summary, bool isBest);
+
+    /// <summary>A warning about the run (a trainable tensor the loss does not reach); ignored unless implemented.</summary>
+    void Warn(string message)
+    {
+    }
 }

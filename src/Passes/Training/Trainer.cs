@@ -51,6 +51,12 @@ public sealed class Trainer
         }
 
         TrainingGraph graph = TrainingGraphBuilder.Build(_forward, _setup);
+        if (graph.Unreached.Count > 0)
+        {
+            progress?.Warn($"{graph.Unreached.Count} trainable tensor(s) do not affect the loss and stay unchanged: "
+                + string.Join(", ", graph.Unreached.Take(5)) + (graph.Unreached.Count > 5 ? ", ..." : ""));
+        }
+
         int classes = Classes(graph);
         using var session = new TrainingSession(graph, _options.Threads);
         using TeacherRunner? teacherRunner = teacher is null ? null : new TeacherRunner(teacher, _setup.Loss, classes, graph.DataInputs);

@@ -19,8 +19,10 @@ public sealed class TrainingGraph
         IReadOnlyList<string> scalarInputs,
         IReadOnlyList<string> featureTeacherInputs,
         bool hasTeacherTarget,
-        IReadOnlyList<DropoutTraining.Mask>? dropoutMasks = null)
+        IReadOnlyList<DropoutTraining.Mask>? dropoutMasks = null,
+        IReadOnlyList<string>? unreached = null)
     {
+        Unreached = unreached ?? [];
         DropoutMasks = dropoutMasks ?? [];
         Model = model;
         Evaluation = evaluation;
@@ -53,6 +55,9 @@ public sealed class TrainingGraph
     public IReadOnlyList<string> FeatureTeacherInputs { get; }
 
     public bool HasTeacherTarget { get; }
+
+    /// <summary>Trainable tensors the loss does not depend on (a dead branch): carried unchanged, and reported.</summary>
+    public IReadOnlyList<string> Unreached { get; }
 
     /// <summary>The dropout masks the trainer draws and feeds per step, beside the data inputs.</summary>
     public IReadOnlyList<DropoutTraining.Mask> DropoutMasks { get; }

@@ -79,12 +79,14 @@ public static class TrainingGraphBuilder
 
         var optimizer = new OptimizerGraph(g, setup.Optimizer);
         var outputs = new List<Value> { loss, g.FindValue(logitsName)! };
+        var unreached = new List<string>();
         foreach ((Value w, TensorData initial) in parameters)
         {
             string name = w.Name;
             if (grads[w] is not { } grad)
             {
                 // The loss does not read this weight (a dead branch): it is carried unchanged.
+                unreached.Add(name);
                 outputs.Add(Named(g, w, name + UpdatedSuffix));
                 carried.Add(new CarriedTensor(name, name + UpdatedSuffix, CarriedKind.Parameter, initial));
                 continue;
@@ -125,7 +127,7 @@ public static class TrainingGraphBuilder
         string[] featureInputs = [.. Enumerable.Range(0, setup.Loss.Features.Count).Select(i => LossGraph.TeacherFeaturePrefix + i)];
         Model evaluation = BuildEvaluation(forward, setup.LogitsOutput, [.. trainableNames, .. stats.Select(s => s.Input.Name)]);
         return new TrainingGraph(train, evaluation, dataInputs, logitsName, carried, optimizer.ScalarInputs, featureInputs,
-            setup.Loss.Distillation is not null, masks);
+            setup.Loss.Distillation is not null, masks, unreached);
     }
 
     /// <summary>

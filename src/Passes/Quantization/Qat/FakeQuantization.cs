@@ -70,8 +70,75 @@ public static class FakeQuantization
             }
         }
 
+        FloatDataMovement(g);
         RemoveUnused(g);
         return m;
+    }
+
+    /// <summary>Data-movement ops the INT8 compiler may run on integers, which commute with a per-tensor DequantizeLinear.</summary>
+    private static readonly HashSet<string> s_movement = ["Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Identity", "MaxPool", "Slice"];
+
+    /// <summary>
+    /// The compiler moves data movement onto the integer side (Q → Reshape → DQ), which would stop training's
+    /// gradient at the integers. Each DequantizeLinear(op(x_q)) with a per-tensor scale becomes op(DequantizeLinear(x_q)):
+    /// the same values (dequantization is elementwise with one scale, and increasing, so MaxPool commutes too),
+    /// with the op on floats so the gradient flows through it to the QuantizeLinear above.
+    /// </summary>
+    private static void FloatDataMovement(Graph g)
+    {
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (Node dq in g.Nodes.Where(n => n.OpType == "DequantizeLinear" && n.IsDefaultDomain).ToList())
+            {
+                if (dq.Inputs[0] is not { Producer: { } op } moved || !op.IsDefaultDomain
+                    || !(s_movement.Contains(op.OpType) || PadsWithZeroPoint(op, dq))
+                    || op.Inputs[0] is not { } source || source.IsConstant || dq.Inputs[1] is not { IsConstant: true } scale
+                    || scale.Initializer!.ElementCount != 1)
+                {
+                    continue;
+                }
+
+                Value dequantized = g.AddNode("DequantizeLinear", [source, .. dq.Inputs.Skip(1)], [g.Model.FreshName(source.Name + "_dq")],
+                    dq.Attributes, name: g.Model.FreshName(dq.Name + "_moved"), before: op).Outputs[0]!;
+                Value?[] rest = [.. op.Inputs.Skip(1)];
+                if (op.OpType == "Pad" && rest.Length > 1 && rest[1] is not null)
+                {
+                    // The zero point pads the integers; zero pads the floats.
+                    rest[1] = g.AddConstant("pad_zero", TensorData.Scalar(0f));
+                }
+
+                Node floatOp = g.AddNode(op.OpType, [dequantized, .. rest], [g.Model.FreshName(moved.Name + "_float")],
+                    op.Attributes, name: g.Model.FreshName(op.Name + "_float"), before: op);
+                g.ReplaceAllUsesWith(dq.Outputs[0]!, floatOp.Outputs[0]!);
+                g.RemoveNode(dq);
+                if (moved.Uses.Count == 0 && !moved.IsGraphOutput)
+                {
+                    g.RemoveNode(op);
+                }
+
+                changed = true;
+            }
+        }
+    }
+
+    /// <summary>A Pad of integers that pads with <paramref name="dq"/>'s zero point (float zero), or repeats edges.</summary>
+    private static bool PadsWithZeroPoint(Node op, Node dq)
+    {
+        if (op.OpType != "Pad" || op.Attribute("pads") is not null)
+        {
+            return false;
+        }
+
+        if (op.GetString("mode", "constant") != "constant")
+        {
+            return true;
+        }
+
+        long zero = dq.Input(2)?.Initializer is { } z && z.ElementCount == 1 ? z.ToInt64s()[0] : 0;
+        long pad = op.Input(2)?.Initializer is { } v ? v.ToInt64s()[0] : 0;
+        return op.Input(2) is null || op.Input(2)!.IsConstant ? pad == zero : false;
     }
 
     /// <summary>The QDQ model for trained fake-quantized <paramref name="trained"/>: weights and biases frozen to integers.</summary>
