@@ -16,7 +16,8 @@ public static class Cli
         Run(args, stdout, stderr, Environment.GetEnvironmentVariable);
 
     /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/>, reading environment variables through <paramref name="environment"/>.</summary>
-    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
+    internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment,
+        CancellationToken cancellation = default)
     {
         var reporter = new ErrorReporter(stderr, showStackTraces: environment("ONNXC_DEBUG") == "1");
         try
@@ -36,8 +37,12 @@ public static class Cli
 
                 // Our reporter decides what an exception looks like and which exit code it gets.
                 EnableDefaultExceptionHandler = false,
+
+                // Program owns SIGINT/SIGTERM and passes them in as the token (System.CommandLine's own handler
+                // races the command's normal return after a cancellation and throws).
+                ProcessTerminationTimeout = null,
             };
-            return parse.Invoke(invocation);
+            return parse.InvokeAsync(invocation, cancellation).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
