@@ -9,8 +9,15 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 shared="${ONNXC_SHARED:-$root/../shared}"
-what="${1:-all}"
-threads="${3:-2}"
+what=all
+threads=2
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        finetune|qat|speed|all) what="$1"; shift ;;
+        --threads) [[ $# -ge 2 ]] || { echo "train-resnet20.sh: --threads needs a value" >&2; exit 2; }; threads="$2"; shift 2 ;;
+        *) echo "train-resnet20.sh: unknown argument '$1' (usage: [finetune|qat|speed|all] [--threads T])" >&2; exit 2 ;;
+    esac
+done
 [[ -d "$shared/models" ]] || { echo "train-resnet20.sh: no $shared/models; set ONNXC_SHARED" >&2; exit 2; }
 dotnet build "$root/src/Driver/Driver.csproj" -c Release -v quiet -nologo >&2
 dotnet build "$root/bench/Onnxc.Benchmarks/Onnxc.Benchmarks.csproj" -c Release -v quiet -nologo >&2
@@ -42,7 +49,7 @@ if [[ "$what" == speed || "$what" == all ]]; then
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q python3-torch </dev/null >&2
     fi
     line=$("$onnxc" train "$model" --data "$train" --preprocess "$pre" --epochs 2 --batch 128 --steps-per-epoch 20 \
-        --threads "$threads" -o "$out/r20-speed.onnx" | grep '^epoch 2:')
+        --lr 0.0005 --threads "$threads" -o "$out/r20-speed.onnx" | grep '^epoch 2:')
     ours=$(sed -E 's/.* ([0-9]+) samples\/s.*/\1/' <<<"$line")
     echo "onnxc (epoch 2 of 2, 20 steps each, batch 128): $line"
     torch=$(/usr/bin/python3 "$root/bench/training/resnet20_torch.py" --data "$train" --batch 128 --steps 20 --threads "$threads")
