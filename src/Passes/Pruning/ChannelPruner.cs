@@ -1,0 +1,592 @@
+// Structured channel pruning: rank the channel groups, pick the ones to remove, and rewrite a smaller dense graph.
+using Onnxc.GraphIR.Analysis;
+using Onnxc.GraphIR.Verification;
+
+namespace Onnxc.Passes.Pruning;
+
+/// <summary>
+/// Removes whole channel groups (see <see cref="ChannelGroups"/>) from a float model. The result is a dense
+/// standard ONNX model with the same inputs and outputs: every producer loses its weight rows, every consumer its
+/// weight columns, per-channel constants, BatchNormalization parameters, depthwise group counts, zero pads and
+/// flatten targets shrink with them, and shapes are inferred again.
+///
+/// Equivalence: a removed channel's only effect on the outputs is through the consumers' weight columns that read
+/// it (every other op it passes is per channel, and sets that reach anything else are frozen). So the pruned model
+/// computes exactly what the original computes with those columns zeroed (<see cref="ZeroConsumers"/>) — the
+/// check the tests make for every coupling kind.
+/// </summary>
+public static class ChannelPruner
+{
+    /// <summary>Prunes <paramref name="model"/> in place by <paramref name="options"/>; the model should be cleaned up (-O 2) first.</summary>
+    public static PruningResult Prune(Model model, PruningOptions options)
+    {
+        options.Validate();
+        ShapeInference.Run(model);
+        MacCount before = MacCounter.Count(model.Graph);
+        long paramsBefore = FloatParameters(model.Graph);
+        ChannelGroups groups = ChannelGroups.Analyze(model.Graph);
+        CheckExcludes(model.Graph, options);
+        if (groups.Groups.All(g => g.IsFrozen))
+        {
+            string why = groups.Groups.Count == 0 ? "it has no Conv, Gemm or MatMul with constant float32 weights"
+                : $"every channel group is frozen (first: {groups.Groups[0].FrozenReason})";
+            throw new PruningException($"nothing to prune: {why}");
+        }
+
+        double ratio = options.Ratio ?? SearchRatio(model, options, before.Total);
+        PruningPlan plan = Plan(groups, options, ratio);
+        if (plan.Removed.Count == 0)
+        {
+            throw new PruningException(
+                $"nothing to prune at ratio {ratio:0.###}: no layer has more than {Math.Max(options.MinChannels, options.ChannelMultiple)} channels to spare (lower --channel-multiple or --min-channels)");
+        }
+
+        Apply(model, groups, plan);
+        MacCount after = MacCounter.Count(model.Graph);
+        return new PruningResult(model, groups, plan, ratio, before, after, paramsBefore, FloatParameters(model.Graph));
+    }
+
+    /// <summary>Chooses the groups to remove at <paramref name="ratio"/>, per family (uniform) or across them (global).</summary>
+    public static PruningPlan Plan(ChannelGroups groups, PruningOptions options, double ratio)
+    {
+        var excluded = new HashSet<string>(options.Exclude, StringComparer.Ordinal);
+        ChannelGroup[] candidates = [.. groups.Groups.Where(g => !g.IsFrozen && !g.Members.Any(m => IsExcluded(m.Value, excluded)))];
+        Dictionary<int, double> score = candidates.ToDictionary(g => g.Id, g => Importance(g, options.Criterion));
+        var families = candidates.GroupBy(g => g.Family, StringComparer.Ordinal).ToList();
+        var removed = new List<ChannelGroup>();
+        if (!options.Global)
+        {
+            foreach (IGrouping<string, ChannelGroup> family in families)
+            {
+                ChannelGroup[] all = [.. family];
+                int keep = KeepCount(all.Length, 1 - ratio, options);
+                removed.AddRange(all.OrderBy(g => score[g.Id]).ThenBy(g => g.Id).Take(all.Length - keep));
+            }
+        }
+        else
+        {
+            // Scores normalised by the family's mean, so layers of different scale compare; each family still
+            // keeps its minimum and its multiple.
+            var normalised = new List<(ChannelGroup Group, double Score)>();
+            foreach (IGrouping<string, ChannelGroup> family in families)
+            {
+                double mean = family.Average(g => score[g.Id]);
+                normalised.AddRange(family.Select(g => (g, mean > 0 ? score[g.Id] / mean : 0)));
+            }
+
+            int target = (int)Math.Round(ratio * candidates.Length);
+            var dropped = new HashSet<int>(normalised.OrderBy(p => p.Score).ThenBy(p => p.Group.Id).Take(target).Select(p => p.Group.Id));
+            foreach (IGrouping<string, ChannelGroup> family in families)
+            {
+                ChannelGroup[] all = [.. family];
+                int wanted = all.Count(g => dropped.Contains(g.Id));
+                int keep = KeepCount(all.Length, (double)(all.Length - wanted) / all.Length, options);
+                removed.AddRange(all.OrderBy(g => score[g.Id]).ThenBy(g => g.Id).Take(all.Length - keep));
+            }
+        }
+
+        return new PruningPlan([.. removed.OrderBy(g => g.Id)]);
+    }
+
+    /// <summary>
+    /// The original with every consumer column that reads a removed channel set to zero: what the pruned model
+    /// must compute. For tests and for <c>--verify</c>-style checks; <paramref name="groups"/> must be of <paramref name="model"/>.
+    /// </summary>
+    public static void ZeroConsumers(Model model, ChannelGroups groups, PruningPlan plan)
+    {
+        Graph graph = model.Graph;
+        Dictionary<Value, bool[]> keep = KeepMasks(groups, plan);
+        foreach (Node node in graph.Nodes.ToList())
+        {
+            Value? x = node.Inputs.Count > 0 ? node.Inputs[0] : null;
+            if (x is null || !keep.TryGetValue(x, out bool[]? kx) || kx.All(k => k))
+            {
+                continue;
+            }
+
+            (int axis, Value w)? column = node.OpType switch
+            {
+                "Conv" when node.GetInt("group", 1) == 1 => (1, node.Input(1)!),
+                "Gemm" => (node.GetInt("transB", 0) == 1 ? 1 : 0, node.Input(1)!),
+                "MatMul" => (0, node.Input(1)!),
+                _ => null,
+            };
+            if (column is { } c)
+            {
+                float[] data = c.w.Initializer!.ToFloats();
+                long[] dims = [.. c.w.Initializer.Dims];
+                ForEachIndex(dims, c.axis, (flat, i) =>
+                {
+                    if (!kx[i])
+                    {
+                        data[flat] = 0;
+                    }
+                });
+                WriteParam(graph, node, node.Inputs.ToList().IndexOf(c.w), TensorData.FromFloats(dims, data));
+            }
+        }
+    }
+
+    /// <summary>Rewrites the graph without the planned groups, infers shapes again and verifies.</summary>
+    public static void Apply(Model model, ChannelGroups groups, PruningPlan plan)
+    {
+        Graph graph = model.Graph;
+        Dictionary<Value, bool[]> keep = KeepMasks(groups, plan);
+        bool[]? Mask(Value? v) => v is not null && keep.TryGetValue(v, out bool[]? m) && !m.All(k => k) ? m : null;
+        foreach (Node node in graph.Nodes.ToList())
+        {
+            Value? y = node.Outputs.Count > 0 ? node.Outputs[0] : null;
+            bool[]? ky = Mask(y), kx = Mask(node.Inputs.Count > 0 ? node.Inputs[0] : null);
+            if (ky is null && kx is null)
+            {
+                continue;
+            }
+
+            switch (node.OpType)
+            {
+                case "Conv":
+                    RewriteConv(graph, node, kx, ky);
+                    break;
+                case "Gemm":
+                    bool transB = node.GetInt("transB", 0) == 1;
+                    SliceParam(graph, node, 1, transB ? [(0, ky), (1, kx)] : [(0, kx), (1, ky)]);
+                    if (node.Input(2) is { } c && ky is not null && c.Initializer!.Dims.Length > 0 && c.Initializer.Dims[^1] == ky.Length)
+                    {
+                        SliceParam(graph, node, 2, [(c.Initializer.Dims.Length - 1, ky)]);
+                    }
+
+                    break;
+                case "MatMul":
+                    SliceParam(graph, node, 1, [(0, kx), (1, ky)]);
+                    break;
+                case "Pad":
+                    RewritePad(graph, node, groups, ky!);
+                    break;
+                case "Reshape":
+                    long[] target = ConstantValues.TryGetInts(node.Input(1))!;
+                    if (target[1] > 0)
+                    {
+                        target[1] = ky!.Count(k => k);
+                        graph.SetInput(node, 1, graph.AddConstant(node.Input(1)!.Name, TensorData.FromInt64s([2], target)));
+                    }
+
+                    break;
+                case "BatchNormalization":
+                case "InstanceNormalization":
+                    for (int i = 1; i < node.Inputs.Count; i++)
+                    {
+                        SliceParam(graph, node, i, [(0, ky)]);
+                    }
+
+                    break;
+                default:
+                    for (int i = 0; i < node.Inputs.Count; i++)
+                    {
+                        if (ConstantValues.IsFixed(node.Inputs[i]) && ky is not null)
+                        {
+                            long[] dims = [.. node.Inputs[i]!.Initializer!.Dims];
+                            int axis = 1 - (y!.Shape!.Rank - dims.Length);
+                            if (axis >= 0 && dims[axis] == ky.Length && ky.Length > 1)
+                            {
+                                SliceParam(graph, node, i, [(axis, ky)]);
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        // Shapes the graph declared or inferred before are stale now: clear every intermediate one and infer again.
+        foreach (Value v in graph.Values.ToList())
+        {
+            if (v.Producer is not null && !v.IsGraphOutput)
+            {
+                Graph.SetType(v, null);
+            }
+        }
+
+        ShapeInference.Run(model);
+        foreach (Value v in graph.Initializers.Where(v => v.Uses.Count == 0 && ConstantValues.IsRemovable(v)).ToList())
+        {
+            graph.RemoveInitializer(v);
+        }
+
+        IReadOnlyList<VerifierError> errors = Verifier.Check(model);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException($"pruning broke the model: {errors[0].Node?.ToString() ?? ""} {errors[0].Message}");
+        }
+    }
+
+    private static void RewriteConv(Graph graph, Node node, bool[]? kx, bool[]? ky)
+    {
+        long group = node.GetInt("group", 1);
+        if (group == 1)
+        {
+            SliceParam(graph, node, 1, [(0, ky), (1, kx)]);
+        }
+        else
+        {
+            // Depthwise: input and output channels are one set, so ky == kx; the weight is [C,1,kh,kw].
+            SliceParam(graph, node, 1, [(0, ky)]);
+            graph.SetAttribute(node, NodeAttribute.Of("group", (long)ky!.Count(k => k)));
+        }
+
+        if (node.Input(2) is not null && ky is not null)
+        {
+            SliceParam(graph, node, 2, [(0, ky)]);
+        }
+    }
+
+    private static void RewritePad(Graph graph, Node node, ChannelGroups groups, bool[] ky)
+    {
+        long[] pads = ChannelGroups.PadAmounts(node)!;
+        int rank = pads.Length / 2;
+        long before = pads[1];
+        long removedBefore = 0, removedAfter = 0;
+        Value y = node.Outputs[0]!;
+        for (int i = 0; i < ky.Length; i++)
+        {
+            if (!ky[i] && groups.IsPadChannel(y, i))
+            {
+                if (i < before)
+                {
+                    removedBefore++;
+                }
+                else
+                {
+                    removedAfter++;
+                }
+            }
+        }
+
+        pads[1] -= removedBefore;
+        pads[1 + rank] -= removedAfter;
+        if (node.Input(1) is not null)
+        {
+            graph.SetInput(node, 1, graph.AddConstant(node.Input(1)!.Name, TensorData.FromInt64s([pads.Length], pads)));
+        }
+        else
+        {
+            graph.SetAttribute(node, NodeAttribute.Of("pads", pads));
+        }
+    }
+
+    /// <summary>Slices input <paramref name="index"/> of <paramref name="node"/> along each given axis by its mask (null: keep all).</summary>
+    private static void SliceParam(Graph graph, Node node, int index, (int Axis, bool[]? Keep)[] cuts)
+    {
+        if (node.Input(index) is not { Initializer: { } data } || cuts.All(c => c.Keep is null))
+        {
+            return;
+        }
+
+        foreach ((int axis, bool[]? k) in cuts)
+        {
+            if (k is not null)
+            {
+                if (data.Dims[axis] != k.Length)
+                {
+                    throw new InvalidOperationException($"node {node}: input {index} has {data.Dims[axis]} entries on axis {axis}, the channels {k.Length}");
+                }
+
+                data = Slice(data, axis, k);
+            }
+        }
+
+        WriteParam(graph, node, index, data);
+    }
+
+    /// <summary>Replaces the constant at input <paramref name="index"/>; a constant other nodes share gets a copy.</summary>
+    private static void WriteParam(Graph graph, Node node, int index, TensorData data)
+    {
+        Value old = node.Input(index)!;
+        if (old.Uses.Count == 1 && !old.IsGraphInput && !old.IsGraphOutput)
+        {
+            graph.SetInitializer(old, data);
+        }
+        else
+        {
+            graph.SetInput(node, index, graph.AddConstant(old.Name, data));
+        }
+    }
+
+    internal static TensorData Slice(TensorData t, int axis, bool[] keep)
+    {
+        float[] src = t.ToFloats();
+        long[] dims = [.. t.Dims];
+        long outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++)
+        {
+            outer *= dims[i];
+        }
+
+        for (int i = axis + 1; i < dims.Length; i++)
+        {
+            inner *= dims[i];
+        }
+
+        int kept = keep.Count(k => k);
+        var dst = new float[outer * kept * inner];
+        long o = 0;
+        for (long a = 0; a < outer; a++)
+        {
+            for (int c = 0; c < keep.Length; c++)
+            {
+                if (keep[c])
+                {
+                    Array.Copy(src, ((a * keep.Length) + c) * inner, dst, o, inner);
+                    o += inner;
+                }
+            }
+        }
+
+        dims[axis] = kept;
+        return TensorData.FromFloats(dims, dst);
+    }
+
+    /// <summary>Per tracked value, which channels stay.</summary>
+    private static Dictionary<Value, bool[]> KeepMasks(ChannelGroups groups, PruningPlan plan)
+    {
+        var keep = new Dictionary<Value, bool[]>();
+        foreach (ChannelGroup g in plan.Removed)
+        {
+            foreach (ChannelRef m in g.Members)
+            {
+                if (!keep.TryGetValue(m.Value, out bool[]? mask))
+                {
+                    keep[m.Value] = mask = [.. Enumerable.Repeat(true, groups.Channels(m.Value)!.Value)];
+                }
+
+                mask[m.Channel] = false;
+            }
+        }
+
+        return keep;
+    }
+
+    /// <summary>How many of <paramref name="n"/> groups a family keeps: the share, rounded to the multiple, at least the minimum.</summary>
+    private static int KeepCount(int n, double share, PruningOptions options)
+    {
+        int floor = Math.Max(options.MinChannels, options.ChannelMultiple);
+        if (n <= floor)
+        {
+            return n;
+        }
+
+        int m = options.ChannelMultiple;
+        int keep = (int)Math.Round(n * share / m, MidpointRounding.AwayFromZero) * m;
+        return Math.Clamp(keep, floor, n);
+    }
+
+    /// <summary>The group's importance by the criterion; see <see cref="PruningCriterion"/>.</summary>
+    internal static double Importance(ChannelGroup group, PruningCriterion criterion)
+    {
+        double score = 0;
+        bool sawScale = false;
+        foreach (ChannelRef m in group.Members)
+        {
+            if (criterion == PruningCriterion.BatchNormScale && m.Value.Producer is { OpType: "BatchNormalization" } bn
+                && bn.Input(1)?.Initializer is { } gamma)
+            {
+                score += Math.Abs(gamma.ToFloats()[m.Channel]);
+                sawScale = true;
+            }
+        }
+
+        if (sawScale)
+        {
+            return score;
+        }
+
+        foreach (ChannelRef m in group.Members)
+        {
+            foreach ((TensorData w, int axis) in Slices(m.Value))
+            {
+                score += SliceNorm(w, axis, m.Channel, criterion == PruningCriterion.L2);
+            }
+        }
+
+        return score;
+    }
+
+    /// <summary>The weights with a slice for a channel of <paramref name="v"/>: its producer's rows and its consumers' columns.</summary>
+    private static IEnumerable<(TensorData Weight, int Axis)> Slices(Value v)
+    {
+        if (v.Producer is { } p && p.Outputs[0] == v)
+        {
+            switch (p.OpType)
+            {
+                case "Conv" when p.Input(1)?.Initializer is { } w:
+                    yield return (w, 0);
+                    break;
+                case "Gemm" when p.Input(1)?.Initializer is { } w:
+                    yield return (w, p.GetInt("transB", 0) == 1 ? 0 : 1);
+                    break;
+                case "MatMul" when p.Input(1)?.Initializer is { } w:
+                    yield return (w, 1);
+                    break;
+            }
+        }
+
+        foreach (Use u in v.Uses)
+        {
+            Node n = u.Node;
+            if (u.InputIndex != 0 || n.Input(1)?.Initializer is not { } w)
+            {
+                continue;
+            }
+
+            switch (n.OpType)
+            {
+                case "Conv" when n.GetInt("group", 1) == 1:
+                    yield return (w, 1);
+                    break;
+                case "Gemm":
+                    yield return (w, n.GetInt("transB", 0) == 1 ? 1 : 0);
+                    break;
+                case "MatMul":
+                    yield return (w, 0);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Mean |w| (or RMS) of every slice of <paramref name="w"/> along <paramref name="axis"/>, computed once per weight.</summary>
+    private static double SliceNorm(TensorData w, int axis, int index, bool l2)
+    {
+        Dictionary<(int, bool), double[]> perWeight = NormTable.GetOrCreateValue(w);
+        lock (perWeight)
+        {
+            if (!perWeight.TryGetValue((axis, l2), out double[]? norms))
+            {
+                float[] data = w.ToFloats();
+                long[] dims = [.. w.Dims];
+                var sums = new double[dims[axis]];
+                ForEachIndex(dims, axis, (flat, i) => sums[i] += l2 ? (double)data[flat] * data[flat] : Math.Abs(data[flat]));
+                double per = (double)data.Length / dims[axis];
+                norms = [.. sums.Select(v => l2 ? Math.Sqrt(v / per) : v / per)];
+                perWeight.Add((axis, l2), norms);
+            }
+
+            return norms[index];
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TensorData, Dictionary<(int, bool), double[]>> NormTable = [];
+
+    /// <summary>Calls <paramref name="visit"/>(flat index, index on <paramref name="axis"/>) for every element.</summary>
+    private static void ForEachIndex(long[] dims, int axis, Action<long, int> visit)
+    {
+        long inner = 1, outer = 1;
+        for (int i = axis + 1; i < dims.Length; i++)
+        {
+            inner *= dims[i];
+        }
+
+        for (int i = 0; i < axis; i++)
+        {
+            outer *= dims[i];
+        }
+
+        long n = dims[axis], flat = 0;
+        for (long a = 0; a < outer; a++)
+        {
+            for (int c = 0; c < n; c++)
+            {
+                for (long b = 0; b < inner; b++)
+                {
+                    visit(flat++, c);
+                }
+            }
+        }
+    }
+
+    /// <summary>The uniform ratio that removes about <see cref="PruningOptions.FlopsReduction"/> of the MACs: a bisection on copies.</summary>
+    private static double SearchRatio(Model model, PruningOptions options, long macsBefore)
+    {
+        double goal = options.FlopsReduction!.Value;
+        double lo = 0, hi = 0.95;
+        double most = ReductionAt(model, options, hi, macsBefore);
+        if (most < goal)
+        {
+            throw new PruningException($"--prune-flops {goal:0.###}: the prunable channels remove at most {most:0.###} of the MACs");
+        }
+
+        // The reduction is a step function of the ratio (kept counts are multiples): find the smallest ratio that reaches it.
+        for (int step = 0; step < 12; step++)
+        {
+            double mid = (lo + hi) / 2;
+            if (ReductionAt(model, options, mid, macsBefore) >= goal)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid;
+            }
+        }
+
+        return hi;
+    }
+
+    private static double ReductionAt(Model model, PruningOptions options, double ratio, long macsBefore)
+    {
+        Model copy = Training.TrainingGraphBuilder.Clone(model);
+        ShapeInference.Run(copy);
+        ChannelGroups groups = ChannelGroups.Analyze(copy.Graph);
+        PruningPlan plan = Plan(groups, options, ratio);
+        if (plan.Removed.Count == 0)
+        {
+            return 0;
+        }
+
+        Apply(copy, groups, plan);
+        return 1 - ((double)MacCounter.Count(copy.Graph).Total / macsBefore);
+    }
+
+    private static bool IsExcluded(Value v, HashSet<string> excluded) =>
+        excluded.Count > 0 && (excluded.Contains(v.Name) || (v.Producer is { } p && excluded.Contains(p.Name)));
+
+    private static void CheckExcludes(Graph graph, PruningOptions options)
+    {
+        foreach (string name in options.Exclude)
+        {
+            if (graph.FindValue(name) is null && !graph.Nodes.Any(n => n.Name == name))
+            {
+                throw new PruningException($"--exclude {name}: the model has no node or tensor of that name");
+            }
+        }
+    }
+
+    private static long FloatParameters(Graph graph) =>
+        graph.Initializers.Where(v => v.Initializer!.ElementType == ElementType.Float).Sum(v => v.Initializer!.ElementCount);
+}
+
+/// <summary>The groups chosen for removal, in group order.</summary>
+public sealed record PruningPlan(IReadOnlyList<ChannelGroup> Removed);
+
+/// <summary>What pruning did: the groups, the plan, the ratio used, and the cost before and after.</summary>
+public sealed record PruningResult(
+    Model Model,
+    ChannelGroups Groups,
+    PruningPlan Plan,
+    double Ratio,
+    MacCount MacsBefore,
+    MacCount MacsAfter,
+    long ParametersBefore,
+    long ParametersAfter)
+{
+    /// <summary>Human-readable lines: the totals, the channels per pruned tensor, and the frozen groups' reasons.</summary>
+    public IEnumerable<string> Describe()
+    {
+        int frozen = Groups.Groups.Count(g => g.IsFrozen);
+        yield return $"pruning: {Plan.Removed.Count} of {Groups.Groups.Count} channel groups removed (ratio {Ratio:0.###}); {frozen} frozen";
+        yield return $"MACs: {MacsBefore.Total:N0} -> {MacsAfter.Total:N0} ({(double)MacsBefore.Total / Math.Max(1, MacsAfter.Total):0.00}x fewer); "
+            + $"parameters: {ParametersBefore:N0} -> {ParametersAfter:N0}";
+        foreach (IGrouping<string, ChannelGroup> reason in Groups.Groups.Where(g => g.IsFrozen).GroupBy(g => g.FrozenReason!).OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            yield return $"  frozen: {reason.Count()} group(s): {reason.Key}";
+        }
+    }
+}

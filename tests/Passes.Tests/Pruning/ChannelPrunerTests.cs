@@ -1,0 +1,304 @@
+// Structured pruning on hand-made graphs, one per coupling kind: the pruned model equals the original with the
+// removed channels' consumer columns zeroed, and the refusals say why.
+using Onnxc.GraphIR;
+using Onnxc.GraphIR.Analysis;
+using Onnxc.Passes.Pruning;
+using static Onnxc.Passes.Tests.TestGraphs;
+
+namespace Onnxc.Passes.Tests.Pruning;
+
+public sealed class ChannelPrunerTests
+{
+    private static readonly PruningOptions Half = new() { Ratio = 0.5, ChannelMultiple = 1, MinChannels = 1 };
+
+    [Fact]
+    public void ConvBatchNormReluChain()
+    {
+        var b = new Net(16, 8, 8);
+        Value h = b.Relu(b.BatchNorm(b.Conv(b.X, 12, 3, pad: 1)));
+        b.Finish(b.Conv(h, 5, 1));
+        int removed = AssertPrunedEqualsZeroed(b.Model, Half);
+        Assert.Equal(6, removed);
+        Assert.Equal(6, ConvOutChannels(b.Model, 0));
+    }
+
+    [Fact]
+    public void ResidualAddMakesBothBranchesOneSet()
+    {
+        var b = new Net(6, 8, 8);
+        Value a = b.Relu(b.Conv(b.X, 10, 3, pad: 1));
+        Value branch = b.Conv(b.Relu(b.Conv(a, 10, 3, pad: 1)), 10, 3, pad: 1);
+        Value sum = b.Relu(b.Op("Add", a, branch));
+        b.Finish(b.Gemm(b.Flatten(b.Op("GlobalAveragePool", sum)), 4));
+        int removed = AssertPrunedEqualsZeroed(b.Model, Half);
+        Assert.Equal(10, removed); // 5 of the residual stream's 10, 5 of the inner conv's 10
+        ChannelGroups groups = ChannelGroups.Analyze(b.Model.Graph);
+        Assert.Equal(4, groups.Groups.Count(g => g.IsFrozen)); // only the Gemm's outputs, which are the graph's
+        Assert.Equal(10, groups.Groups.Count(g => !g.IsFrozen));
+    }
+
+    [Fact]
+    public void ConcatOnTheChannelAxisKeepsOffsets()
+    {
+        var b = new Net(3, 6, 6);
+        Value left = b.Relu(b.Conv(b.X, 8, 3, pad: 1));
+        Value right = b.Relu(b.Conv(b.X, 6, 1));
+        Value cat = b.Op("Concat", [left, right], NodeAttribute.Of("axis", 1L));
+        b.Finish(b.Conv(cat, 4, 3));
+        Assert.Equal(7, AssertPrunedEqualsZeroed(b.Model, Half));
+    }
+
+    [Fact]
+    public void DepthwiseConvShrinksItsGroups()
+    {
+        var b = new Net(4, 8, 8);
+        Value a = b.Relu(b.Conv(b.X, 12, 1));
+        Value dw = b.Relu(b.Conv(a, 12, 3, pad: 1, group: 12));
+        b.Finish(b.Conv(dw, 6, 1));
+        Assert.Equal(6, AssertPrunedEqualsZeroed(b.Model, Half));
+        Node depthwise = b.Model.Graph.Nodes.Where(n => n.OpType == "Conv").ElementAt(1);
+        Assert.Equal(6, depthwise.GetInt("group", 1));
+    }
+
+    [Fact]
+    public void FlattenIntoGemmRemovesBlocksOfFeatures()
+    {
+        var b = new Net(2, 6, 6);
+        Value a = b.Relu(b.Conv(b.X, 8, 3, stride: 2, pad: 1));
+        b.Finish(b.Gemm(b.Flatten(a), 5));
+        Assert.Equal(4, AssertPrunedEqualsZeroed(b.Model, Half));
+        Node gemm = b.Model.Graph.Nodes.Single(n => n.OpType == "Gemm");
+        Assert.Equal([5L, 4 * 9], gemm.Input(1)!.Initializer!.Dims.ToArray());
+    }
+
+    [Fact]
+    public void ReshapeIntoMatMulRewritesTheTarget()
+    {
+        var b = new Net(1, 4, 4);
+        Value a = b.Relu(b.Conv(b.X, 6, 3, pad: 1));
+        Value flat = b.Op("Reshape", a, Ints(b.Graph, "target", 2, 6 * 16));
+        b.Finish(b.Op("MatMul", flat, Random(b.Graph, "w_mm", b.Rng, 6 * 16, 3)));
+        Assert.Equal(3, AssertPrunedEqualsZeroed(b.Model, Half));
+    }
+
+    [Fact]
+    public void ZeroChannelPadOnAResidualShortcut()
+    {
+        // ResNet option A: the shortcut subsamples and pads the channels with zeros to meet a wider branch.
+        var b = new Net(8, 8, 8);
+        Value a = b.Relu(b.Conv(b.X, 8, 3, pad: 1));
+        Value branch = b.Conv(b.Relu(b.Conv(a, 16, 3, stride: 2, pad: 1)), 16, 3, pad: 1);
+        Value sub = b.Op("Slice", a, Ints(b.Graph, "st", 0, 0), Ints(b.Graph, "en", long.MaxValue, long.MaxValue), Ints(b.Graph, "ax", 2, 3), Ints(b.Graph, "sp", 2, 2));
+        Value padded = b.Op("Pad", sub, Ints(b.Graph, "pads", 0, 4, 0, 0, 0, 4, 0, 0));
+        Value sum = b.Relu(b.Op("Add", branch, padded));
+        b.Finish(b.Gemm(b.Flatten(b.Op("GlobalAveragePool", sum)), 3));
+        int removed = AssertPrunedEqualsZeroed(b.Model, Half);
+        Assert.True(removed >= 8, $"{removed} groups removed");
+        Node pad = b.Model.Graph.Nodes.Single(n => n.OpType == "Pad");
+        long[] pads = ConstantValues.TryGetInts(pad.Input(1))!;
+        Value x = pad.Inputs[0]!, y = pad.Outputs[0]!;
+        Assert.Equal(y.Shape![1].Value, x.Shape![1].Value + pads[1] + pads[5]);
+    }
+
+    [Fact]
+    public void PerChannelConstantsAreSliced()
+    {
+        var b = new Net(3, 5, 5);
+        Value a = b.Conv(b.X, 10, 3, pad: 1, bias: false);
+        Value scaled = b.Op("Mul", a, Random(b.Graph, "scale", b.Rng, 10, 1, 1));
+        Value shifted = b.Relu(b.Op("Add", scaled, Random(b.Graph, "shift", b.Rng, 1, 10, 1, 1)));
+        b.Finish(b.Conv(shifted, 4, 1));
+        Assert.Equal(5, AssertPrunedEqualsZeroed(b.Model, Half));
+    }
+
+    [Fact]
+    public void ChannelMultipleAndMinimumRoundTheKeptCount()
+    {
+        var b = new Net(3, 4, 4);
+        b.Finish(b.Conv(b.Relu(b.Conv(b.X, 24, 3, pad: 1)), 4, 1));
+        PruningResult r = ChannelPruner.Prune(b.Model, new PruningOptions { Ratio = 0.4, ChannelMultiple = 8, MinChannels = 8 });
+        Assert.Equal(16, ConvOutChannels(b.Model, 0)); // 24·0.6 = 14.4 → 16
+        Assert.True(r.MacsAfter.Total < r.MacsBefore.Total);
+    }
+
+    [Fact]
+    public void FlopsTargetIsReached()
+    {
+        var b = new Net(8, 8, 8);
+        Value h = b.Relu(b.Conv(b.X, 32, 3, pad: 1));
+        h = b.Relu(b.Conv(h, 32, 3, pad: 1));
+        b.Finish(b.Conv(h, 8, 3, pad: 1));
+        PruningResult r = ChannelPruner.Prune(b.Model, new PruningOptions { FlopsReduction = 0.5, ChannelMultiple = 1, MinChannels = 1 });
+        double reduction = 1 - ((double)r.MacsAfter.Total / r.MacsBefore.Total);
+        Assert.InRange(reduction, 0.5, 0.6);
+        Assert.Equal(MacCounter.Count(b.Model.Graph).Total, r.MacsAfter.Total);
+    }
+
+    [Fact]
+    public void GlobalRankingPrunesTheWeakLayerMore()
+    {
+        var b = new Net(4, 6, 6);
+        Value strong = b.Relu(b.Conv(b.X, 16, 3, pad: 1));
+        Value weak = b.Relu(b.Conv(strong, 16, 3, pad: 1));
+        b.Finish(b.Conv(weak, 4, 1));
+        // Half of the second layer's channels get tiny weights in and out (their rows in it, their columns in the
+        // last conv): global ranking removes those before any of the first layer's.
+        Node[] convs = [.. b.Model.Graph.Nodes.Where(n => n.OpType == "Conv")];
+        float[] w = convs[1].Input(1)!.Initializer!.ToFloats();
+        for (int i = 0; i < w.Length / 2; i++)
+        {
+            w[i] *= 1e-3f;
+        }
+
+        float[] last = convs[2].Input(1)!.Initializer!.ToFloats();
+        for (int i = 0; i < last.Length; i++)
+        {
+            last[i] *= i % 16 < 8 ? 1e-3f : 1f;
+        }
+
+        b.Model.Graph.SetInitializer(convs[1].Input(1)!, TensorData.FromFloats([16, 16, 3, 3], w));
+        b.Model.Graph.SetInitializer(convs[2].Input(1)!, TensorData.FromFloats([4, 16, 1, 1], last));
+        ChannelPruner.Prune(b.Model, new PruningOptions { Ratio = 0.25, ChannelMultiple = 1, MinChannels = 1, Global = true });
+        Assert.Equal(8, ConvOutChannels(b.Model, 1));
+        Assert.Equal(16, ConvOutChannels(b.Model, 0));
+    }
+
+    [Fact]
+    public void ExcludedLayerKeepsItsChannels()
+    {
+        var b = new Net(3, 4, 4);
+        Value a = b.Relu(b.Conv(b.X, 8, 3, pad: 1));
+        b.Finish(b.Conv(b.Relu(b.Conv(a, 8, 3, pad: 1)), 2, 1));
+        string first = b.Model.Graph.Nodes.First(n => n.OpType == "Conv").Name;
+        ChannelPruner.Prune(b.Model, Half with { Exclude = [first] });
+        Assert.Equal(8, ConvOutChannels(b.Model, 0));
+        Assert.Equal(4, ConvOutChannels(b.Model, 1));
+    }
+
+    [Fact]
+    public void RefusesAModelWithNothingPrunable()
+    {
+        var b = new Net(3, 4, 4);
+        b.Finish(b.Conv(b.X, 8, 3));
+        var e = Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half));
+        Assert.StartsWith("nothing to prune: every channel group is frozen (first: reaches the graph output", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GroupedConvAndChannelSoftmaxFreezeTheirChannels()
+    {
+        var b = new Net(4, 4, 4);
+        Value a = b.Relu(b.Conv(b.X, 8, 1));
+        Value grouped = b.Conv(a, 8, 3, pad: 1, group: 2);
+        Value soft = b.Op("Softmax", [b.Relu(b.Conv(grouped, 6, 1))], NodeAttribute.Of("axis", 1L));
+        b.Finish(b.Conv(soft, 2, 1));
+        ShapeInference.Run(b.Model);
+        ChannelGroups groups = ChannelGroups.Analyze(b.Model.Graph);
+        Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("is not depthwise", StringComparison.Ordinal) == true);
+        Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("Softmax node", StringComparison.Ordinal) == true);
+        Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(-0.2)]
+    [InlineData(double.NaN)]
+    public void RatioOutsideZeroOneIsRefused(double ratio)
+    {
+        var b = new Net(3, 4, 4);
+        b.Finish(b.Conv(b.Relu(b.Conv(b.X, 8, 3)), 2, 1));
+        var e = Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half with { Ratio = ratio }));
+        Assert.Contains("is outside (0, 1)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownExcludeIsRefused()
+    {
+        var b = new Net(3, 4, 4);
+        b.Finish(b.Conv(b.Relu(b.Conv(b.X, 8, 3)), 2, 1));
+        var e = Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half with { Exclude = ["conv_nope"] }));
+        Assert.Equal("--exclude conv_nope: the model has no node or tensor of that name", e.Message);
+    }
+
+    /// <summary>
+    /// Plans <paramref name="options"/>, zeroes the consumer columns of the planned channels in the original, prunes,
+    /// and asserts ORT gives the same outputs; returns how many groups were removed.
+    /// </summary>
+    internal static int AssertPrunedEqualsZeroed(Model model, PruningOptions options, double rtol = 1e-4)
+    {
+        ShapeInference.Run(model);
+        ChannelGroups groups = ChannelGroups.Analyze(model.Graph);
+        PruningPlan plan = ChannelPruner.Plan(groups, options, options.Ratio!.Value);
+        Assert.NotEmpty(plan.Removed);
+        long macsBefore = MacCounter.Count(model.Graph).Total;
+        ChannelPruner.ZeroConsumers(model, groups, plan);
+        OrtCheck.AssertPreserved(model, m => ChannelPruner.Apply(m, groups, plan), rtol);
+        Assert.True(MacCounter.Count(model.Graph).Total < macsBefore, "pruning removed no MACs");
+        return plan.Removed.Count;
+    }
+
+    private static long ConvOutChannels(Model model, int index) =>
+        model.Graph.Nodes.Where(n => n.OpType == "Conv").ElementAt(index).Input(1)!.Initializer!.Dims[0];
+
+    /// <summary>A small float CNN builder for these tests: random weights, shapes inferred at the end.</summary>
+    private sealed class Net
+    {
+        public Net(int channels, int height, int width)
+        {
+            Model = NewModel(13);
+            X = Input(Graph, "x", 2, channels, height, width);
+        }
+
+        public Model Model { get; }
+
+        public Graph Graph => Model.Graph;
+
+        public Value X { get; }
+
+        public Random Rng { get; } = new(7);
+
+        public Value Conv(Value x, int cout, int k, int stride = 1, int pad = 0, int group = 1, bool bias = true)
+        {
+            ShapeInference.Run(Model);
+            long cin = x.Shape![1].Value!.Value;
+            Value w = Random(Graph, Model.FreshName("w"), Rng, cout, cin / group, k, k);
+            Value?[] inputs = bias ? [x, w, Random(Graph, Model.FreshName("b"), Rng, cout)] : [x, w];
+            return Graph.AddNode("Conv", inputs, 1,
+            [
+                NodeAttribute.Of("kernel_shape", new long[] { k, k }), NodeAttribute.Of("strides", new long[] { stride, stride }),
+                NodeAttribute.Of("pads", new long[] { pad, pad, pad, pad }), NodeAttribute.Of("group", (long)group),
+            ]).Outputs[0]!;
+        }
+
+        public Value BatchNorm(Value x)
+        {
+            ShapeInference.Run(Model);
+            long c = x.Shape![1].Value!.Value;
+            return Op("BatchNormalization", x, Random(Graph, Model.FreshName("g"), Rng, c), Random(Graph, Model.FreshName("be"), Rng, c),
+                Random(Graph, Model.FreshName("m"), Rng, c), RandomPositive(Graph, Model.FreshName("v"), Rng, c));
+        }
+
+        public Value Relu(Value x) => Op("Relu", x);
+
+        public Value Flatten(Value x) => Op("Flatten", x);
+
+        public Value Gemm(Value x, int n)
+        {
+            ShapeInference.Run(Model);
+            long k = x.Shape![1].Value!.Value;
+            return Graph.AddNode("Gemm", [x, Random(Graph, Model.FreshName("fc"), Rng, n, k), Random(Graph, Model.FreshName("fcb"), Rng, n)], 1,
+                [NodeAttribute.Of("transB", 1L)]).Outputs[0]!;
+        }
+
+        public Value Op(string op, params Value[] inputs) => Graph.AddNode(op, inputs).Outputs[0]!;
+
+        public Value Op(string op, Value[] inputs, params NodeAttribute[] attributes) => Graph.AddNode(op, inputs, 1, attributes).Outputs[0]!;
+
+        public void Finish(Value y)
+        {
+            ShapeInference.Run(Model);
+            Graph.AddOutput(y);
+        }
+    }
+}
