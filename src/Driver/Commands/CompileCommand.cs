@@ -89,10 +89,20 @@ internal sealed class CompileCommand
 
     private readonly QatOptions _qat = new();
 
+    private readonly PruneOptions _prune = new();
+
     public void AddTo(RootCommand root)
     {
         _int8.AddTo(root);
         _qat.AddTo(root);
+        _prune.AddTo(root);
+        root.Validators.Add(r =>
+        {
+            if (_qat.IsRecover(r) && !_prune.IsSet(r))
+            {
+                r.AddError("--recover fine-tunes a pruned model: add --prune-ratio or --prune-flops");
+            }
+        });
         root.Add(_model);
         root.Add(_output);
         root.Add(_level);
@@ -113,10 +123,10 @@ internal sealed class CompileCommand
         _printIrAfter.Validators.Add(r => ValidateNames(r, () =>
             Passes.PassRegistry.ValidatePassNames(Passes.IrPrintSelection.Parse(r.GetValueOrDefault<string>() ?? string.Empty).Names)));
         root.Validators.Add(ValidatePaths);
-        root.SetAction(Execute);
+        root.SetAction((parse, cancellation) => Task.FromResult(Execute(parse, cancellation)));
     }
 
-    private int Execute(ParseResult parse)
+    private int Execute(ParseResult parse, CancellationToken cancellation)
     {
         var options = new CompileOptions
         {
@@ -127,6 +137,7 @@ internal sealed class CompileCommand
             ExternalData = parse.GetValue(_externalData),
             Int8 = _int8.Read(parse),
             Qat = _qat.Read(parse),
+            Prune = _prune.Read(parse, _qat.ReadRecovery(parse)),
             Passes = new Passes.PassOptions
             {
                 DisabledPasses = [.. parse.GetValue(_disablePass) ?? []],
@@ -137,7 +148,7 @@ internal sealed class CompileCommand
             },
         };
 
-        Compiler.Compile(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        Compiler.Compile(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation);
         return ExitCodes.Ok;
     }
 

@@ -1,13 +1,16 @@
-// The compile command's quantization-aware training options: -O int8 --qat --data TRAIN --epochs E --weight-bits 4|8.
+// The compile command's training options: -O int8 --qat (quantization-aware training) and --recover (fine-tuning
+// after pruning) share --data TRAIN --epochs E --lr --batch ... --teacher.
 using System.CommandLine;
 using Onnxc.Driver.Compilation;
 
 namespace Onnxc.Driver.Commands;
 
-/// <summary>Declares --qat and its training options on the root command and reads them into <see cref="QatSettings"/>.</summary>
+/// <summary>Declares --qat, --recover and their training options on the root command and reads them into <see cref="QatSettings"/>.</summary>
 internal sealed class QatOptions
 {
     private readonly Option<bool> _qat = new("--qat") { Description = "-O int8: after calibrating, train with fake quantization on --data (quantization-aware training)." };
+
+    private readonly Option<bool> _recover = new("--recover") { Description = "With --prune-ratio/--prune-flops: fine-tune the pruned model on --data, distilling from the unpruned one (or --teacher)." };
 
     private readonly Option<string> _data = new("--data") { Description = "--qat: labelled training samples (labels.npy beside a .npy, or labels.txt in an image folder).", HelpName = "TRAIN" };
 
@@ -33,7 +36,7 @@ internal sealed class QatOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _qat, _data, _valData, _weightBits, _epochs, _lr, _batch, _stepsPerEpoch, _cropPadding, _flip, _seed, _teacher })
+        foreach (Option o in new Option[] { _qat, _recover, _data, _valData, _weightBits, _epochs, _lr, _batch, _stepsPerEpoch, _cropPadding, _flip, _seed, _teacher })
         {
             command.Add(o);
         }
@@ -41,9 +44,10 @@ internal sealed class QatOptions
         command.Validators.Add(r =>
         {
             bool qat = r.GetValue(_qat);
-            if (qat && r.GetValue(_data) is null)
+            bool recover = r.GetValue(_recover);
+            if ((qat || recover) && r.GetValue(_data) is null)
             {
-                r.AddError("--qat needs --data TRAIN (labelled samples)");
+                r.AddError($"{(qat ? "--qat" : "--recover")} needs --data TRAIN (labelled samples)");
             }
 
             if (qat && r.GetValue(_weightBits) is not (4 or 8))
@@ -51,15 +55,29 @@ internal sealed class QatOptions
                 r.AddError($"--weight-bits {r.GetValue(_weightBits)}: 4 or 8");
             }
 
-            if (!qat && (r.GetResult(_data) is not null || r.GetResult(_teacher) is not null || r.GetResult(_weightBits) is not null))
+            if (!qat && r.GetResult(_weightBits) is not null)
             {
-                r.AddError("--data, --teacher and --weight-bits belong to quantization-aware training: add --qat (or see 'onnxc train --help')");
+                r.AddError("--weight-bits belongs to quantization-aware training: add --qat");
+            }
+
+            if (!qat && !recover && (r.GetResult(_data) is not null || r.GetResult(_teacher) is not null))
+            {
+                r.AddError("--data and --teacher belong to training: add --qat or --recover (or see 'onnxc train --help')");
             }
         });
     }
 
-    public QatSettings? Read(ParseResult parse) => parse.GetValue(_qat)
-        ? new QatSettings
+    /// <summary>Whether --recover was given.</summary>
+    public bool IsRecover(System.CommandLine.Parsing.CommandResult r) => r.GetValue(_recover);
+
+    /// <summary>The training settings for --qat, else null.</summary>
+    public QatSettings? Read(ParseResult parse) => parse.GetValue(_qat) ? ReadTraining(parse) : null;
+
+    /// <summary>The training settings for --recover, else null.</summary>
+    public QatSettings? ReadRecovery(ParseResult parse) => parse.GetValue(_recover) ? ReadTraining(parse) : null;
+
+    private QatSettings ReadTraining(ParseResult parse) =>
+        new QatSettings
         {
             DataPath = parse.GetRequiredValue(_data),
             ValidationPath = parse.GetValue(_valData),
@@ -72,6 +90,5 @@ internal sealed class QatOptions
             Flip = parse.GetValue(_flip),
             Seed = parse.GetValue(_seed),
             TeacherPath = parse.GetValue(_teacher),
-        }
-        : null;
+        };
 }

@@ -25,6 +25,9 @@ internal sealed record CompileOptions
     /// <summary>-O int8 --qat: quantization-aware training after calibration; null for plain PTQ.</summary>
     public QatSettings? Qat { get; init; }
 
+    /// <summary>--prune-ratio / --prune-flops: structured pruning (and --recover) before any quantization; null for none.</summary>
+    public PruneSettings? Prune { get; init; }
+
     /// <summary>How the pass pipeline runs: disabled passes, IR printing, verify-each, timing, rewrite debugging.</summary>
     public Passes.PassOptions Passes { get; init; } = Onnxc.Passes.PassOptions.Default;
 }

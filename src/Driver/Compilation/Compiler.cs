@@ -10,7 +10,7 @@ namespace Onnxc.Driver.Compilation;
 internal static class Compiler
 {
     /// <param name="log">Where pass diagnostics go (--time-passes, --print-ir-after, --debug-rewrites): stderr.</param>
-    public static void Compile(CompileOptions options, TextWriter stdout, TextWriter log)
+    public static void Compile(CompileOptions options, TextWriter stdout, TextWriter log, CancellationToken cancellation = default)
     {
         Model model = ModelInput.LoadVerified(options.ModelPath);
 
@@ -22,6 +22,18 @@ internal static class Compiler
         }
 
         RunPipeline(model, options, log);
+        if (options.Prune is { } prune)
+        {
+            // Pruning follows the channels through the graph as it will run (folded shape arithmetic, fused
+            // biases), so it always sees the -O 2 form, and quantization calibrates the smaller model.
+            if (options.Level == OptimizationLevel.O0 || options.Level == OptimizationLevel.O1)
+            {
+                RunPipeline(model, options with { Level = OptimizationLevel.O2 }, log);
+            }
+
+            model = StructuredPruning.Run(model, prune, options, stdout, log, cancellation);
+        }
+
         if (options.Level.IsInt8)
         {
             // Quantization calibrates the graph as it will run: after the float cleanup and fusions.

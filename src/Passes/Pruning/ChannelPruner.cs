@@ -33,8 +33,19 @@ public static class ChannelPruner
             throw new PruningException($"nothing to prune: {why}");
         }
 
-        double ratio = options.Ratio ?? SearchRatio(model, options, before.Total);
-        PruningPlan plan = Plan(groups, options, ratio);
+        double ratio;
+        PruningPlan plan;
+        if (options.Ratio is { } r)
+        {
+            ratio = r;
+            plan = Plan(groups, options, r);
+        }
+        else
+        {
+            (ratio, Dictionary<string, int> keeps) = SearchMacs(model, options, before.Total);
+            plan = FromKeeps(Rank(groups, options), keeps);
+        }
+
         if (plan.Removed.Count == 0)
         {
             throw new PruningException(
@@ -49,44 +60,59 @@ public static class ChannelPruner
     /// <summary>Chooses the groups to remove at <paramref name="ratio"/>, per family (uniform) or across them (global).</summary>
     public static PruningPlan Plan(ChannelGroups groups, PruningOptions options, double ratio)
     {
+        List<Family> families = Rank(groups, options);
+        return FromKeeps(families, Keeps(families, options, ratio));
+    }
+
+    /// <summary>The prunable groups of one layer, least important first; <see cref="Normalised"/> divides by the layer's mean score.</summary>
+    private sealed record Family(string Key, ChannelGroup[] Ascending, double[] Normalised);
+
+    private static List<Family> Rank(ChannelGroups groups, PruningOptions options)
+    {
         var excluded = new HashSet<string>(options.Exclude, StringComparer.Ordinal);
-        ChannelGroup[] candidates = [.. groups.Groups.Where(g => !g.IsFrozen && !g.Members.Any(m => IsExcluded(m.Value, excluded)))];
-        Dictionary<int, double> score = candidates.ToDictionary(g => g.Id, g => Importance(g, options.Criterion));
-        var families = candidates.GroupBy(g => g.Family, StringComparer.Ordinal).ToList();
-        var removed = new List<ChannelGroup>();
+        var families = new List<Family>();
+        foreach (IGrouping<string, ChannelGroup> f in groups.Groups
+            .Where(g => !g.IsFrozen && !g.Members.Any(m => IsExcluded(m.Value, excluded)))
+            .GroupBy(g => g.Family, StringComparer.Ordinal))
+        {
+            (ChannelGroup Group, double Score)[] scored = [.. f.Select(g => (g, Importance(g, options.Criterion))).OrderBy(p => p.Item2).ThenBy(p => p.g.Id)];
+            double mean = scored.Average(p => p.Score);
+            families.Add(new Family(f.Key, [.. scored.Select(p => p.Group)], [.. scored.Select(p => mean > 0 ? p.Score / mean : 0)]));
+        }
+
+        return families;
+    }
+
+    /// <summary>Kept groups per family at <paramref name="ratio"/>: the same share of each (uniform) or the lowest normalised scores overall (global).</summary>
+    private static Dictionary<string, int> Keeps(List<Family> families, PruningOptions options, double ratio)
+    {
+        var keeps = new Dictionary<string, int>(StringComparer.Ordinal);
         if (!options.Global)
         {
-            foreach (IGrouping<string, ChannelGroup> family in families)
+            foreach (Family f in families)
             {
-                ChannelGroup[] all = [.. family];
-                int keep = KeepCount(all.Length, 1 - ratio, options);
-                removed.AddRange(all.OrderBy(g => score[g.Id]).ThenBy(g => g.Id).Take(all.Length - keep));
+                keeps[f.Key] = KeepCount(f.Ascending.Length, 1 - ratio, options);
             }
+
+            return keeps;
         }
-        else
+
+        int total = families.Sum(f => f.Ascending.Length);
+        int target = (int)Math.Round(ratio * total);
+        var dropped = families.SelectMany(f => f.Normalised.Select((score, i) => (f.Key, Score: score, Id: f.Ascending[i].Id)))
+            .OrderBy(p => p.Score).ThenBy(p => p.Id).Take(target)
+            .GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (Family f in families)
         {
-            // Scores normalised by the family's mean, so layers of different scale compare; each family still
-            // keeps its minimum and its multiple.
-            var normalised = new List<(ChannelGroup Group, double Score)>();
-            foreach (IGrouping<string, ChannelGroup> family in families)
-            {
-                double mean = family.Average(g => score[g.Id]);
-                normalised.AddRange(family.Select(g => (g, mean > 0 ? score[g.Id] / mean : 0)));
-            }
-
-            int target = (int)Math.Round(ratio * candidates.Length);
-            var dropped = new HashSet<int>(normalised.OrderBy(p => p.Score).ThenBy(p => p.Group.Id).Take(target).Select(p => p.Group.Id));
-            foreach (IGrouping<string, ChannelGroup> family in families)
-            {
-                ChannelGroup[] all = [.. family];
-                int wanted = all.Count(g => dropped.Contains(g.Id));
-                int keep = KeepCount(all.Length, (double)(all.Length - wanted) / all.Length, options);
-                removed.AddRange(all.OrderBy(g => score[g.Id]).ThenBy(g => g.Id).Take(all.Length - keep));
-            }
+            int n = f.Ascending.Length;
+            keeps[f.Key] = KeepCount(n, (double)(n - dropped.GetValueOrDefault(f.Key)) / n, options);
         }
 
-        return new PruningPlan([.. removed.OrderBy(g => g.Id)]);
+        return keeps;
     }
+
+    private static PruningPlan FromKeeps(List<Family> families, Dictionary<string, int> keeps) =>
+        new([.. families.SelectMany(f => f.Ascending.Take(f.Ascending.Length - keeps.GetValueOrDefault(f.Key, f.Ascending.Length))).OrderBy(g => g.Id)]);
 
     /// <summary>
     /// The original with every consumer column that reads a removed channel set to zero: what the pruned model
@@ -502,22 +528,28 @@ public static class ChannelPruner
         }
     }
 
-    /// <summary>The uniform ratio that removes about <see cref="PruningOptions.FlopsReduction"/> of the MACs: a bisection on copies.</summary>
-    private static double SearchRatio(Model model, PruningOptions options, long macsBefore)
+    /// <summary>
+    /// Kept counts that remove at least <see cref="PruningOptions.FlopsReduction"/> of the MACs, overshooting as
+    /// little as the channel multiple allows: a bisection on the ratio (on copies) finds the last ratio short of
+    /// the goal; from there, one family at a time gives up one more multiple of channels — the family whose next
+    /// channels are the least important, by normalised score — until the goal is met.
+    /// </summary>
+    private static (double Ratio, Dictionary<string, int> Keeps) SearchMacs(Model model, PruningOptions options, long macsBefore)
     {
         double goal = options.FlopsReduction!.Value;
+        ChannelGroups groups = ChannelGroups.Analyze(model.Graph);
+        List<Family> families = Rank(groups, options);
         double lo = 0, hi = 0.95;
-        double most = ReductionAt(model, options, hi, macsBefore);
+        double most = ReductionAt(model, options, Keeps(families, options, hi), macsBefore);
         if (most < goal)
         {
             throw new PruningException($"--prune-flops {goal:0.###}: the prunable channels remove at most {most:0.###} of the MACs");
         }
 
-        // The reduction is a step function of the ratio (kept counts are multiples): find the smallest ratio that reaches it.
         for (int step = 0; step < 12; step++)
         {
             double mid = (lo + hi) / 2;
-            if (ReductionAt(model, options, mid, macsBefore) >= goal)
+            if (ReductionAt(model, options, Keeps(families, options, mid), macsBefore) >= goal)
             {
                 hi = mid;
             }
@@ -527,15 +559,47 @@ public static class ChannelPruner
             }
         }
 
-        return hi;
+        Dictionary<string, int> keeps = Keeps(families, options, lo);
+        int floor = Math.Max(options.MinChannels, options.ChannelMultiple);
+        while (ReductionAt(model, options, keeps, macsBefore) < goal)
+        {
+            Family? next = null;
+            double nextScore = double.PositiveInfinity;
+            foreach (Family f in families)
+            {
+                int keep = keeps[f.Key], n = f.Ascending.Length;
+                int cut = Math.Min(options.ChannelMultiple, keep - floor);
+                if (n <= floor || cut <= 0)
+                {
+                    continue;
+                }
+
+                // The mean normalised score of the channels this step would add to the removed ones.
+                double score = f.Normalised.Skip(n - keep).Take(cut).Average();
+                if (score < nextScore)
+                {
+                    (next, nextScore) = (f, score);
+                }
+            }
+
+            if (next is null)
+            {
+                return (hi, Keeps(families, options, hi));
+            }
+
+            keeps[next.Key] -= Math.Min(options.ChannelMultiple, keeps[next.Key] - floor);
+        }
+
+        double removedShare = 1 - ((double)keeps.Values.Sum() / families.Sum(f => f.Ascending.Length));
+        return (removedShare, keeps);
     }
 
-    private static double ReductionAt(Model model, PruningOptions options, double ratio, long macsBefore)
+    private static double ReductionAt(Model model, PruningOptions options, Dictionary<string, int> keeps, long macsBefore)
     {
         Model copy = Training.TrainingGraphBuilder.Clone(model);
         ShapeInference.Run(copy);
         ChannelGroups groups = ChannelGroups.Analyze(copy.Graph);
-        PruningPlan plan = Plan(groups, options, ratio);
+        PruningPlan plan = FromKeeps(Rank(groups, options), keeps);
         if (plan.Removed.Count == 0)
         {
             return 0;

@@ -1,0 +1,93 @@
+// The compile command's structured-pruning options: --prune-ratio R | --prune-flops R, ranking, rounding, exclusions.
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Onnxc.Driver.Compilation;
+using Onnxc.Passes.Pruning;
+
+namespace Onnxc.Driver.Commands;
+
+/// <summary>Declares the pruning options on the root command and reads them into <see cref="PruneSettings"/>.</summary>
+internal sealed class PruneOptions
+{
+    private readonly Option<double?> _ratio = new("--prune-ratio") { Description = "Remove this share of every layer's channels (structured, 0 < R < 1); the output is a smaller dense model.", HelpName = "R" };
+
+    private readonly Option<double?> _flops = new("--prune-flops") { Description = "Remove channels until this share of the MACs is gone (0 < R < 1; 0.5 halves the compute).", HelpName = "R" };
+
+    private readonly Option<string> _criterion = new("--prune-criterion") { Description = "Channel importance: l1 (default), l2, or bn (BatchNormalization scale).", HelpName = "l1|l2|bn" };
+
+    private readonly Option<bool> _global = new("--prune-global") { Description = "Rank channels across layers (scores normalised per layer) instead of the same share per layer." };
+
+    private readonly Option<int> _multiple = new("--channel-multiple") { Description = "Kept channel counts are multiples of N (default 8: SIMD and tensor-core friendly).", HelpName = "N", DefaultValueFactory = _ => 8 };
+
+    private readonly Option<int> _minimum = new("--min-channels") { Description = "Every layer keeps at least N channels (default 8).", HelpName = "N", DefaultValueFactory = _ => 8 };
+
+    private readonly Option<string[]> _exclude = new("--prune-exclude") { Description = "Keep the channels of these nodes or tensors (by name; repeatable).", HelpName = "NAME", AllowMultipleArgumentsPerToken = true };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { _ratio, _flops, _criterion, _global, _multiple, _minimum, _exclude })
+        {
+            command.Add(o);
+        }
+
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(_ratio) is not null && r.GetValue(_flops) is not null)
+            {
+                r.AddError("--prune-ratio and --prune-flops both set: give one");
+            }
+
+            if (r.GetValue(_ratio) is double ratio && !(ratio > 0 && ratio < 1))
+            {
+                r.AddError($"--prune-ratio {ratio}: must be between 0 and 1 (exclusive)");
+            }
+
+            if (r.GetValue(_flops) is double flops && !(flops > 0 && flops < 1))
+            {
+                r.AddError($"--prune-flops {flops}: must be between 0 and 1 (exclusive)");
+            }
+
+            if (r.GetValue(_criterion) is { } c && Criterion(c) is null)
+            {
+                r.AddError($"--prune-criterion {c}: expected l1, l2 or bn");
+            }
+
+            if ((r.GetResult(_multiple) is not null && r.GetValue(_multiple) < 1) || (r.GetResult(_minimum) is not null && r.GetValue(_minimum) < 1))
+            {
+                r.AddError("--channel-multiple and --min-channels must be at least 1");
+            }
+
+            bool pruning = IsSet(r);
+            if (!pruning && (r.GetResult(_criterion) ?? r.GetResult(_global) ?? r.GetResult(_multiple) ?? r.GetResult(_minimum) ?? (SymbolResult?)r.GetResult(_exclude)) is not null)
+            {
+                r.AddError("--prune-criterion, --prune-global, --channel-multiple, --min-channels and --prune-exclude need --prune-ratio or --prune-flops");
+            }
+        });
+    }
+
+    /// <summary>Whether the command line asks for pruning.</summary>
+    public bool IsSet(CommandResult r) => r.GetValue(_ratio) is not null || r.GetValue(_flops) is not null;
+
+    public PruneSettings? Read(ParseResult parse, QatSettings? recovery) => !IsSet(parse.RootCommandResult) ? null : new PruneSettings
+    {
+        Options = new PruningOptions
+        {
+            Ratio = parse.GetValue(_ratio),
+            FlopsReduction = parse.GetValue(_flops),
+            Criterion = Criterion(parse.GetValue(_criterion) ?? "l1")!.Value,
+            Global = parse.GetValue(_global),
+            ChannelMultiple = parse.GetValue(_multiple),
+            MinChannels = parse.GetValue(_minimum),
+            Exclude = parse.GetValue(_exclude) ?? [],
+        },
+        Recovery = recovery,
+    };
+
+    private static PruningCriterion? Criterion(string name) => name switch
+    {
+        "l1" => PruningCriterion.L1,
+        "l2" => PruningCriterion.L2,
+        "bn" => PruningCriterion.BatchNormScale,
+        _ => null,
+    };
+}

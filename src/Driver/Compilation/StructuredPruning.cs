@@ -1,0 +1,94 @@
+// --prune-ratio / --prune-flops [--recover]: prunes channel groups, prints what changed, and fine-tunes with a teacher.
+using System.Globalization;
+using Onnxc.GraphIR;
+using Onnxc.Passes.Data;
+using Onnxc.Passes.Evaluation;
+using Onnxc.Passes.Pruning;
+using Onnxc.Passes.Training;
+using Onnxc.Passes.Training.Losses;
+using Onnxc.Passes.Training.Optimizers;
+
+namespace Onnxc.Driver.Compilation;
+
+internal static class StructuredPruning
+{
+    /// <summary>
+    /// Prunes <paramref name="model"/> (already at -O 2) and, with --recover, trains it on --data with the unpruned
+    /// model (or --teacher) as the distillation teacher. The summary and the epochs go to <paramref name="stdout"/>;
+    /// with --val-data the top-1 of the original, the pruned and the recovered model too.
+    /// </summary>
+    public static Model Run(Model model, PruneSettings settings, CompileOptions options, TextWriter stdout, TextWriter log, CancellationToken cancellation)
+    {
+        Model original = TrainingGraphBuilder.Clone(model);
+        PruningResult result;
+        try
+        {
+            result = ChannelPruner.Prune(model, settings.Options);
+        }
+        catch (PruningException e)
+        {
+            throw new InvalidModelException(e.Message, options.ModelPath, inner: e);
+        }
+
+        foreach (string line in result.Describe())
+        {
+            stdout.WriteLine(line);
+        }
+
+        if (settings.Recovery is not { } s)
+        {
+            return result.Model;
+        }
+
+        string? preprocess = options.Int8?.Preprocess;
+        SampleSet train = SampleData.Open(s.DataPath, model, preprocess);
+        SampleSet? validation = s.ValidationPath is null ? null : SampleData.Open(s.ValidationPath, model, preprocess);
+        Model teacher = s.TeacherPath is null ? original : ModelInput.LoadVerified(s.TeacherPath);
+        var setup = new TrainingSetup
+        {
+            Optimizer = new OptimizerSettings { Momentum = 0.9, WeightDecay = 5e-4 },
+            Loss = new LossSettings { Distillation = new DistillationSettings(4, 0.9) },
+        };
+        var training = new TrainingOptions
+        {
+            Epochs = s.Epochs,
+            BatchSize = s.BatchSize,
+            MaxStepsPerEpoch = s.StepsPerEpoch,
+            Schedule = new LearningRateSchedule { BaseRate = s.LearningRate, Kind = ScheduleKind.Cosine },
+            Augmentation = new Augmentation(s.CropPadding, s.Flip),
+            Seed = s.Seed,
+        };
+        double? originalTop1 = validation is null ? null : Top1(original, validation);
+        double? prunedTop1 = validation is null ? null : Top1(result.Model, validation);
+        TrainingResult trained;
+        try
+        {
+            log.WriteLine($"recovering {Path.GetFileName(options.ModelPath)} on {train.Description}, distilled from {(s.TeacherPath is null ? "the unpruned model" : Path.GetFileName(s.TeacherPath))}");
+            trained = TrainingProgressBar.Run(log, progress => new Trainer(result.Model, setup, training).Run(train, validation, teacher, progress, cancellation));
+        }
+        catch (TrainingException e)
+        {
+            throw new InvalidModelException(e.Message, options.ModelPath, e.Node?.Describe(), e);
+        }
+
+        foreach (EpochSummary e in trained.Epochs)
+        {
+            stdout.WriteLine(TrainingProgressBar.Describe(e, e.Epoch == trained.BestEpoch));
+        }
+
+        if (validation is not null)
+        {
+            double recovered = Top1(trained.Model, validation);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"top-1 on {Path.GetFileName(s.ValidationPath)}: original {originalTop1:F2}%, pruned {prunedTop1:F2}%, recovered {recovered:F2}% (drop {originalTop1 - recovered:F2})"));
+        }
+
+        return trained.Model;
+    }
+
+    private static double Top1(Model m, SampleSet data)
+    {
+        using InferenceRunner runner = InferenceRunner.Create(m);
+        return AccuracyMeter.Measure(runner, data, batchSize: data.FixedBatchSize ?? 64).Top1;
+    }
+}
