@@ -60,6 +60,8 @@ internal static class StructuredPruning
         };
         double? originalTop1 = validation is null ? null : Top1(original, validation);
         double? prunedTop1 = validation is null ? null : Top1(result.Model, validation);
+        // A folded model trains badly (see BatchNormInsertion): train with identity BatchNormalizations, fold after.
+        int inserted = BatchNormInsertion.Insert(result.Model, train);
         TrainingResult trained;
         try
         {
@@ -71,6 +73,12 @@ internal static class StructuredPruning
             throw new InvalidModelException(e.Message, options.ModelPath, e.Node?.Describe(), e);
         }
 
+        Model recovered = trained.Model;
+        if (inserted > 0)
+        {
+            Passes.PassPipelines.Build(Passes.OptLevel.O2, options.Passes).Run(recovered, new Passes.PassContext(options.Passes, log));
+        }
+
         foreach (EpochSummary e in trained.Epochs)
         {
             stdout.WriteLine(TrainingProgressBar.Describe(e, e.Epoch == trained.BestEpoch));
@@ -78,12 +86,12 @@ internal static class StructuredPruning
 
         if (validation is not null)
         {
-            double recovered = Top1(trained.Model, validation);
+            double top1 = Top1(recovered, validation);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"top-1 on {Path.GetFileName(s.ValidationPath)}: original {originalTop1:F2}%, pruned {prunedTop1:F2}%, recovered {recovered:F2}% (drop {originalTop1 - recovered:F2})"));
+                $"top-1 on {Path.GetFileName(s.ValidationPath)}: original {originalTop1:F2}%, pruned {prunedTop1:F2}%, recovered {top1:F2}% (drop {originalTop1 - top1:F2})"));
         }
 
-        return trained.Model;
+        return recovered;
     }
 
     private static double Top1(Model m, SampleSet data)
