@@ -618,7 +618,7 @@ public static class ChannelPruner
         {
             if (graph.FindValue(name) is null && !graph.Nodes.Any(n => n.Name == name))
             {
-                throw new PruningException($"--exclude {name}: the model has no node or tensor of that name");
+                throw new PruningException($"--prune-exclude {name}: the model has no node or tensor of that name");
             }
         }
     }

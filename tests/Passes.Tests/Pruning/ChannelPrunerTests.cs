@@ -218,7 +218,7 @@ public sealed class ChannelPrunerTests
         var b = new Net(3, 4, 4);
         b.Finish(b.Conv(b.Relu(b.Conv(b.X, 8, 3)), 2, 1));
         var e = Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half with { Exclude = ["conv_nope"] }));
-        Assert.Equal("--exclude conv_nope: the model has no node or tensor of that name", e.Message);
+        Assert.Equal("--prune-exclude conv_nope: the model has no node or tensor of that name", e.Message);
     }
 
     /// <summary>

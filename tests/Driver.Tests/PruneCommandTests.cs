@@ -1,0 +1,116 @@
+// onnxc MODEL --prune-flops/--prune-ratio [--recover] [-O int8] on the shipped model, and the refusals.
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Onnxc.GraphIR;
+using Onnxc.GraphIR.Onnx;
+using Onnxc.TestSupport;
+
+namespace Onnxc.Driver.Tests;
+
+public sealed partial class PruneCommandTests : IDisposable
+{
+    private const string Scale = "scale=0.00392156862745098";
+    private static readonly string s_models = Path.Combine(SharedData.RepoRoot, "models");
+    private static readonly string s_model = Path.Combine(s_models, "shapes-cnn.onnx");
+    private static readonly string s_calib = Path.Combine(s_models, "shapes-calib", "images.npy");
+    private static readonly string s_test = Path.Combine(s_models, "shapes-test", "images.npy");
+    private readonly TempDir _dir = new("onnxc-prune");
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// The combined pipeline in one command: half the MACs pruned, recovered by distillation from the unpruned
+    /// model, then INT8. The summary shows the MACs, the recovery gains accuracy over the pruned model, and the
+    /// output is a smaller INT8 model with the original's interface.
+    /// </summary>
+    [Fact]
+    public void PruneRecoverAndQuantizeInOneCommand()
+    {
+        string output = _dir.File("out.onnx");
+        CliResult r = CliRunner.Run(s_model, "--prune-flops", "0.5", "--channel-multiple", "4", "--min-channels", "4",
+            "--recover", "--data", s_calib, "--val-data", s_test, "--preprocess", Scale, "--epochs", "3", "--batch", "32", "--lr", "0.01",
+            "-O", "int8", "--calibration", s_calib, "-o", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+
+        Match macs = MacsLine().Match(r.Stdout);
+        Assert.True(macs.Success, r.Stdout);
+        Assert.True(Number(macs.Groups[3].Value) >= 2.0, macs.Value);
+
+        string top1 = r.Stdout.Split('\n').Single(l => l.StartsWith("top-1 on", StringComparison.Ordinal));
+        double[] p = [.. Percent().Matches(top1).Select(m => Number(m.Groups[1].Value))];
+        Assert.True(p[0] > 98, top1); // the original
+        Assert.True(p[2] > p[1] + 15, top1); // recovered against pruned
+
+        Model m = OnnxImporter.Load(output);
+        Assert.Contains(m.Graph.Nodes, n => n.OpType == "QuantizeLinear");
+        Assert.DoesNotContain(m.Graph.Nodes, n => n.OpType == "BatchNormalization" && n.Inputs[0]!.Producer?.OpType == "Conv");
+        Assert.Equal(["input"], m.Graph.Inputs.Where(v => !v.IsInitializer).Select(v => v.Name));
+        Assert.Equal(["logits"], m.Graph.Outputs.Select(v => v.Name));
+        using var runner = new OrtRunner(output);
+        Assert.Equal(20, runner.Run(new Dictionary<string, OrtTensor> { ["input"] = OrtTensor.FromFloats([2, 1, 28, 28], new float[2 * 28 * 28]) })[0].ToFloats().Length);
+    }
+
+    [Fact]
+    public void PruneRatioWritesASmallerDenseModel()
+    {
+        string output = _dir.File("half.onnx");
+        CliResult r = CliRunner.Run(s_model, "--prune-ratio", "0.5", "-o", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("frozen: 10 group(s): reaches the graph output 'logits'", r.Stdout, StringComparison.Ordinal);
+        Assert.True(new FileInfo(output).Length < new FileInfo(s_model).Length / 2);
+        // Each conv keeps half its channels, but never fewer than --min-channels (8).
+        long[] before = ConvChannels(OnnxImporter.Load(s_model));
+        Assert.Equal([.. before.Select(c => c <= 8 ? c : c / 2)], ConvChannels(OnnxImporter.Load(output)));
+    }
+
+    [Theory]
+    [InlineData("--prune-ratio", "1.5")]
+    [InlineData("--prune-ratio", "0")]
+    [InlineData("--prune-flops", "-0.1")]
+    public void RatioOutsideZeroOneIsAUsageError(string option, string value)
+    {
+        CliResult r = CliRunner.Run(s_model, option, value, "-o", _dir.File("o.onnx"));
+        Assert.True(r.ExitCode == ExitCodes.Usage, r.ToString());
+        Assert.Contains($"{option} {value}: must be between 0 and 1", Assert.Single(r.ErrorLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("o.onnx")));
+    }
+
+    [Fact]
+    public void OptionMistakesAreUsageErrors()
+    {
+        string o = _dir.File("o.onnx");
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--prune-ratio", "0.5", "--prune-flops", "0.5", "-o", o).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--recover", "--data", s_calib, "-o", o).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--prune-ratio", "0.5", "--recover", "-o", o).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--prune-ratio", "0.5", "--prune-criterion", "taylor2", "-o", o).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--channel-multiple", "4", "-o", o).ExitCode);
+        Assert.False(File.Exists(o));
+    }
+
+    [Fact]
+    public void UnknownExcludeAndUnprunableModelAreExit2NamingTheFile()
+    {
+        string o = _dir.File("o.onnx");
+        CliResult exclude = CliRunner.Run(s_model, "--prune-ratio", "0.5", "--prune-exclude", "no_such_conv", "-o", o);
+        Assert.True(exclude.ExitCode == ExitCodes.InvalidInput, exclude.ToString());
+        Assert.Equal($"onnxc: error: {s_model}: --prune-exclude no_such_conv: the model has no node or tensor of that name", Assert.Single(exclude.ErrorLines));
+
+        // A model with no Conv, Gemm or MatMul has no channels to remove.
+        string single = TestModels.Write(TestModels.Valid(), _dir.File("single.onnx"));
+        CliResult nothing = CliRunner.Run(single, "--prune-ratio", "0.5", "-o", o);
+        Assert.True(nothing.ExitCode == ExitCodes.InvalidInput, nothing.ToString());
+        Assert.StartsWith($"onnxc: error: {single}: nothing to prune", Assert.Single(nothing.ErrorLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(o));
+    }
+
+    private static long[] ConvChannels(Model m) =>
+        [.. m.Graph.Nodes.Where(n => n.OpType == "Conv").Select(n => n.Input(1)!.Initializer!.Dims[0])];
+
+    private static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"MACs: ([0-9,]+) -> ([0-9,]+) \(([0-9.]+)x fewer\)")]
+    private static partial Regex MacsLine();
+
+    [GeneratedRegex(@"([0-9.]+)%")]
+    private static partial Regex Percent();
+}
