@@ -41,7 +41,7 @@ public sealed class InspectTests
         using JsonDocument doc = JsonDocument.Parse(result.Stdout);
         JsonElement root = doc.RootElement;
         Assert.Equal(
-            ["schemaVersion", "file", "fileBytes", "externalData", "irVersion", "opsets", "producer", "inputs", "outputs", "nodes", "ops", "initializers"],
+            ["schemaVersion", "file", "fileBytes", "externalData", "irVersion", "opsets", "producer", "inputs", "outputs", "nodes", "ops", "initializers", "macs"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(path, root.GetProperty("file").GetString());
         Assert.Equal(new FileInfo(path).Length, root.GetProperty("fileBytes").GetInt64());
@@ -69,6 +69,48 @@ public sealed class InspectTests
         JsonElement floats = inits.GetProperty("byElementType").GetProperty("FLOAT");
         Assert.Equal(8, floats.GetProperty("parameters").GetInt64());
         Assert.Equal(32, floats.GetProperty("bytes").GetInt64());
+    }
+
+    /// <summary>
+    /// Conv [N,3,8,8] → [N,4,8,8] with a 3×3 kernel: 4·8·8 outputs × 3·3·3 = 6,912 MACs; the flattened 256 values
+    /// into a 256×5 MatMul: 1,280. No intermediate shape is declared, so the counts come from inference.
+    /// </summary>
+    [Fact]
+    public void MacsAreCountedPerOpTypeFromInferredShapes()
+    {
+        using var dir = new TempDir();
+        var graph = new Onnxc.GraphIR.Onnx.GraphProto { Name = "macs" };
+        graph.Input.Add(TestModels.TensorValue("X", Onnxc.GraphIR.Onnx.TensorProto.Types.DataType.Float, "N", 3, 8, 8));
+        graph.Output.Add(TestModels.TensorValue("Z", Onnxc.GraphIR.Onnx.TensorProto.Types.DataType.Float, "N", 5));
+        graph.Initializer.Add(TestModels.FloatTensor("w", new float[4 * 3 * 3 * 3], 4, 3, 3, 3));
+        graph.Initializer.Add(TestModels.FloatTensor("m", new float[256 * 5], 256, 5));
+        Onnxc.GraphIR.Onnx.NodeProto conv = TestModels.Node("conv", "Conv", ["X", "w"], ["c"]);
+        conv.Attribute.Add(new Onnxc.GraphIR.Onnx.AttributeProto
+        {
+            Name = "pads",
+            Type = Onnxc.GraphIR.Onnx.AttributeProto.Types.AttributeType.Ints,
+            Ints = { 1, 1, 1, 1 },
+        });
+        graph.Node.Add(conv);
+        graph.Node.Add(TestModels.Node("flatten", "Flatten", ["c"], ["f"]));
+        graph.Node.Add(TestModels.Node("matmul", "MatMul", ["f", "m"], ["Z"]));
+        Onnxc.GraphIR.Onnx.ModelProto model = TestModels.Valid();
+        model.Graph = graph;
+        string path = TestModels.Write(model, dir.File("model.onnx"));
+
+        CliResult text = CliRunner.Run("inspect", path);
+        CliResult json = CliRunner.Run("inspect", path, "--json");
+
+        Assert.True(text.ExitCode == ExitCodes.Ok, text.ToString());
+        Assert.Contains("MACs:         8,192 at batch 1 (16.38 k FLOPs)\n", text.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\n  Conv\s+6,912\s+84\.4%\n  MatMul\s+1,280\s+15\.6%\n", text.Stdout);
+        using JsonDocument doc = JsonDocument.Parse(json.Stdout);
+        JsonElement macs = doc.RootElement.GetProperty("macs");
+        Assert.Equal(8192, macs.GetProperty("total").GetInt64());
+        Assert.Equal(
+            [("Conv", 6912L), ("MatMul", 1280L)],
+            macs.GetProperty("perOpType").EnumerateObject().Select(p => (p.Name, p.Value.GetInt64())));
+        Assert.Empty(macs.GetProperty("uncountedNodes").EnumerateArray());
     }
 
     [Fact]

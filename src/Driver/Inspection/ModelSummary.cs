@@ -1,5 +1,6 @@
 // The facts `onnxc inspect` reports about a model, computed once and printed as text or JSON.
 using Onnxc.GraphIR;
+using Onnxc.GraphIR.Analysis;
 
 namespace Onnxc.Driver.Inspection;
 
@@ -45,6 +46,12 @@ internal sealed record ModelSummary
     /// <summary>Initializer totals per element type, in ONNX's type-number order.</summary>
     public required IReadOnlyList<ElementTypeTotals> ByElementType { get; init; }
 
+    /// <summary>
+    /// Multiply-accumulates of the main graph's Conv/Gemm/MatMul family at batch 1, from inferred shapes; nodes
+    /// whose shapes stay unknown are named and not counted.
+    /// </summary>
+    public required MacCount Macs { get; init; }
+
     public static ModelSummary Create(Model model, string path)
     {
         var graphs = model.Graph.SelfAndSubgraphs().ToList();
@@ -76,7 +83,15 @@ internal sealed record ModelSummary
                 .GroupBy(t => t.ElementType)
                 .OrderBy(g => (int)g.Key)
                 .Select(g => new ElementTypeTotals(g.Key, g.Count(), g.Sum(t => t.ElementCount), g.Sum(t => t.Storage.ByteLength)))],
+            Macs = CountMacs(model),
         };
+    }
+
+    /// <summary>Infers shapes (inspect writes nothing back, so filling in types is harmless) and counts.</summary>
+    private static MacCount CountMacs(Model model)
+    {
+        ShapeInference.Run(model);
+        return MacCounter.Count(model.Graph);
     }
 
     /// <summary>An op type as people write it: bare for the default ONNX domain, else "domain:Op".</summary>

@@ -12,7 +12,7 @@ namespace Onnxc.Driver.Inspection;
 /// </summary>
 internal static class SummaryJsonWriter
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     public static void Write(ModelSummary s, TextWriter output)
     {
@@ -89,6 +89,23 @@ internal static class SummaryJsonWriter
         }
 
         w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject("macs");
+        w.WriteNumber("total", s.Macs.Total);
+        w.WriteStartObject("perOpType");
+        foreach ((string op, long macs) in s.Macs.PerOpType)
+        {
+            w.WriteNumber(op, macs);
+        }
+
+        w.WriteEndObject();
+        w.WriteStartArray("uncountedNodes");
+        foreach (string node in s.Macs.Unknown)
+        {
+            w.WriteStringValue(node);
+        }
+
+        w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -1,6 +1,7 @@
 // Prints a ModelSummary as aligned text for people.
 using System.Globalization;
 using Onnxc.GraphIR;
+using Onnxc.GraphIR.Analysis;
 
 namespace Onnxc.Driver.Inspection;
 
@@ -38,7 +39,29 @@ internal static class SummaryTextWriter
             o.WriteLine(
                 $"  {t.ElementType.OnnxName().PadRight(typeWidth)}  {t.Tensors,6} tensors  {Count(t.Parameters),15} parameters  {Bytes(t.Bytes)}");
         }
+
+        WriteMacs(o, s.Macs);
     }
+
+    private static void WriteMacs(TextWriter o, MacCount m)
+    {
+        string uncounted = m.Unknown.Count == 0 ? string.Empty : $"; {m.Unknown.Count} nodes of unknown shape not counted";
+        o.WriteLine($"MACs:         {Count(m.Total)} at batch 1 ({Flops(2 * m.Total)} FLOPs){uncounted}");
+        int width = m.PerOpType.Count == 0 ? 0 : m.PerOpType.Keys.Max(k => k.Length);
+        foreach ((string op, long macs) in m.PerOpType.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            o.WriteLine($"  {op.PadRight(width)}  {Count(macs),15}  {(100.0 * macs / m.Total).ToString("0.0", s_invariant),5}%");
+        }
+    }
+
+    /// <summary>A FLOP count with a decimal prefix (M, G), as FLOPs are usually quoted.</summary>
+    private static string Flops(long n) => n switch
+    {
+        >= 1_000_000_000 => (n / 1e9).ToString("0.00", s_invariant) + " G",
+        >= 1_000_000 => (n / 1e6).ToString("0.00", s_invariant) + " M",
+        >= 1_000 => (n / 1e3).ToString("0.00", s_invariant) + " k",
+        _ => n.ToString(s_invariant),
+    };
 
     private static void WriteValues(TextWriter o, string title, IReadOnlyList<ValueSummary> values)
     {
