@@ -1,4 +1,4 @@
-// onnxc MODEL --prune-flops/--prune-ratio [--recover] [-O int8] on the shipped model, and the refusals.
+// onnxc MODEL --prune-flops/--prune-ratio/--sparsity [--recover] [-O int8] on the shipped model, and the refusals.
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Onnxc.GraphIR;
@@ -100,6 +100,88 @@ public sealed partial class PruneCommandTests : IDisposable
         CliResult nothing = CliRunner.Run(single, "--prune-ratio", "0.5", "-o", o);
         Assert.True(nothing.ExitCode == ExitCodes.InvalidInput, nothing.ToString());
         Assert.StartsWith($"onnxc: error: {single}: nothing to prune", Assert.Single(nothing.ErrorLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(o));
+    }
+
+    /// <summary>
+    /// 2:4 sparsity recovered by distillation: the summary names the layers and their sparsity, recovery gains over
+    /// the sparsified model, and the written model still has exactly half of each sparsified weight zero, two in
+    /// every four input channels (training kept the mask; BatchNormalization folding kept the zeros).
+    /// </summary>
+    [Fact]
+    public void TwoOfFourSparsityRecoversAndKeepsItsZeros()
+    {
+        string output = _dir.File("sparse.onnx");
+        CliResult r = CliRunner.Run(s_model, "--sparsity", "2:4", "--recover", "--data", s_calib, "--val-data", s_test,
+            "--preprocess", Scale, "--epochs", "3", "--batch", "32", "--lr", "0.01", "-o", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("sparsity (2:4): 13,280 of 26,632 weights are zero (49.86%) in 3 of 4 layers", r.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"conv1 +72 weights +0\.00% zero  dense: 1 input channel, not a multiple of 4", r.Stdout);
+        string top1 = r.Stdout.Split('\n').Single(l => l.StartsWith("top-1 on", StringComparison.Ordinal));
+        double[] p = [.. Percent().Matches(top1).Select(m => Number(m.Groups[1].Value))];
+        Assert.True(p[2] > p[1] + 5, top1);
+
+        Model m = OnnxImporter.Load(output);
+        foreach (Node n in m.Graph.Nodes.Where(n => n.OpType is "Conv" or "Gemm").Skip(1))
+        {
+            TensorData w = n.Input(1)!.Initializer!;
+            float[] v = w.ToFloats();
+            long inner = w.Dims.Length > 2 ? w.Dims[2] * w.Dims[3] : 1;
+            int axis = n.OpType == "Conv" || n.GetInt("transB", 0) != 0 ? 1 : 0;
+            long channels = w.Dims[axis];
+            Assert.True(axis == 1, $"{n.Name}: expected the input channels on axis 1");
+            for (long g = 0; g < v.Length / (4 * inner); g++)
+            {
+                long o = g / (channels / 4);
+                long c = (g % (channels / 4)) * 4;
+                for (long i = 0; i < inner; i++)
+                {
+                    int zeros = Enumerable.Range(0, 4).Count(j => v[(((o * channels) + c + j) * inner) + i] == 0);
+                    Assert.True(zeros == 2, $"{n.Name}: {zeros} zeros in the group at output {o}, channel {c}, position {i}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Channels first, then 80 % of the remaining weights: the summary has both, and so does the file.</summary>
+    [Fact]
+    public void ChannelPruningAndUnstructuredSparsityCombine()
+    {
+        string output = _dir.File("both.onnx");
+        CliResult r = CliRunner.Run(s_model, "--prune-flops", "0.5", "--channel-multiple", "4", "--min-channels", "4",
+            "--sparsity", "0.8", "--prune-global", "-o", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(MacsLine().IsMatch(r.Stdout), r.Stdout);
+        Assert.Contains("sparsity (unstructured): ", r.Stdout, StringComparison.Ordinal);
+        Model m = OnnxImporter.Load(output);
+        float[] weights = [.. m.Graph.Nodes.Where(n => n.OpType is "Conv" or "Gemm").SelectMany(n => n.Input(1)!.Initializer!.ToFloats())];
+        Assert.InRange(weights.Count(v => v == 0) / (double)weights.Length, 0.799, 0.801);
+        Assert.True(ConvChannels(m).Sum() < ConvChannels(OnnxImporter.Load(s_model)).Sum());
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("0")]
+    [InlineData("3:4")]
+    [InlineData("half")]
+    public void BadSparsityIsAUsageError(string value)
+    {
+        CliResult r = CliRunner.Run(s_model, "--sparsity", value, "-o", _dir.File("o.onnx"));
+        Assert.True(r.ExitCode == ExitCodes.Usage, r.ToString());
+        Assert.Contains($"--sparsity {value}: expected a share between 0 and 1 (exclusive) or 2:4", Assert.Single(r.ErrorLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.File("o.onnx")));
+    }
+
+    [Fact]
+    public void SparsityOnAModelWithNoWeightsIsExit2()
+    {
+        string single = TestModels.Write(TestModels.Valid(), _dir.File("single.onnx"));
+        string o = _dir.File("o.onnx");
+        CliResult r = CliRunner.Run(single, "--sparsity", "0.5", "-o", o);
+        Assert.True(r.ExitCode == ExitCodes.InvalidInput, r.ToString());
+        Assert.StartsWith($"onnxc: error: {single}: nothing to sparsify", Assert.Single(r.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--prune-global", "-o", o).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--sparsity", "0.5", "--min-channels", "4", "-o", o).ExitCode);
         Assert.False(File.Exists(o));
     }
 

@@ -1,4 +1,4 @@
-// The compile command's structured-pruning options: --prune-ratio R | --prune-flops R, ranking, rounding, exclusions.
+// The compile command's pruning options: --prune-ratio R | --prune-flops R (channels), --sparsity R|2:4 (weights), ranking, rounding, exclusions.
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Onnxc.Driver.Compilation;
@@ -13,9 +13,11 @@ internal sealed class PruneOptions
 
     private readonly Option<double?> _flops = new("--prune-flops") { Description = "Remove channels until this share of the MACs is gone (0 < R < 1; 0.5 halves the compute).", HelpName = "R" };
 
+    private readonly Option<string> _sparsity = new("--sparsity") { Description = "Zero the smallest weights of every Conv/Gemm/MatMul: a share R (0 < R < 1, unstructured) or 2:4 (two of every four input channels, for Ampere sparse tensor cores). Combines with --prune-ratio/--prune-flops, which run first.", HelpName = "R|2:4" };
+
     private readonly Option<string> _criterion = new("--prune-criterion") { Description = "Channel importance: l1 (default), l2, or bn (BatchNormalization scale).", HelpName = "l1|l2|bn" };
 
-    private readonly Option<bool> _global = new("--prune-global") { Description = "Rank channels across layers (scores normalised per layer) instead of the same share per layer." };
+    private readonly Option<bool> _global = new("--prune-global") { Description = "Rank channels (scores normalised per layer) or, with --sparsity R, weight magnitudes across layers instead of the same share per layer." };
 
     private readonly Option<int> _multiple = new("--channel-multiple") { Description = "Kept channel counts are multiples of N (default 8: SIMD and tensor-core friendly).", HelpName = "N", DefaultValueFactory = _ => 8 };
 
@@ -25,7 +27,7 @@ internal sealed class PruneOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _ratio, _flops, _criterion, _global, _multiple, _minimum, _exclude })
+        foreach (Option o in new Option[] { _ratio, _flops, _sparsity, _criterion, _global, _multiple, _minimum, _exclude })
         {
             command.Add(o);
         }
@@ -47,6 +49,11 @@ internal sealed class PruneOptions
                 r.AddError($"--prune-flops {flops}: must be between 0 and 1 (exclusive)");
             }
 
+            if (r.GetValue(_sparsity) is { } sparsity && Sparsity(sparsity) is null)
+            {
+                r.AddError($"--sparsity {sparsity}: expected a share between 0 and 1 (exclusive) or 2:4");
+            }
+
             if (r.GetValue(_criterion) is { } c && Criterion(c) is null)
             {
                 r.AddError($"--prune-criterion {c}: expected l1, l2 or bn");
@@ -57,20 +64,25 @@ internal sealed class PruneOptions
                 r.AddError("--channel-multiple and --min-channels must be at least 1");
             }
 
-            bool pruning = IsSet(r);
-            if (!pruning && (r.GetResult(_criterion) ?? r.GetResult(_global) ?? r.GetResult(_multiple) ?? r.GetResult(_minimum) ?? (SymbolResult?)r.GetResult(_exclude)) is not null)
+            bool channels = r.GetValue(_ratio) is not null || r.GetValue(_flops) is not null;
+            if (!channels && (r.GetResult(_criterion) ?? r.GetResult(_multiple) ?? (SymbolResult?)r.GetResult(_minimum)) is not null)
             {
-                r.AddError("--prune-criterion, --prune-global, --channel-multiple, --min-channels and --prune-exclude need --prune-ratio or --prune-flops");
+                r.AddError("--prune-criterion, --channel-multiple and --min-channels need --prune-ratio or --prune-flops");
+            }
+
+            if (!IsSet(r) && (r.GetResult(_global) ?? (SymbolResult?)r.GetResult(_exclude)) is not null)
+            {
+                r.AddError("--prune-global and --prune-exclude need --prune-ratio, --prune-flops or --sparsity");
             }
         });
     }
 
-    /// <summary>Whether the command line asks for pruning.</summary>
-    public bool IsSet(CommandResult r) => r.GetValue(_ratio) is not null || r.GetValue(_flops) is not null;
+    /// <summary>Whether the command line asks for pruning (of channels or of weights).</summary>
+    public bool IsSet(CommandResult r) => r.GetValue(_ratio) is not null || r.GetValue(_flops) is not null || r.GetValue(_sparsity) is not null;
 
     public PruneSettings? Read(ParseResult parse, QatSettings? recovery) => !IsSet(parse.RootCommandResult) ? null : new PruneSettings
     {
-        Options = new PruningOptions
+        Options = parse.GetValue(_ratio) is null && parse.GetValue(_flops) is null ? null : new PruningOptions
         {
             Ratio = parse.GetValue(_ratio),
             FlopsReduction = parse.GetValue(_flops),
@@ -80,8 +92,26 @@ internal sealed class PruneOptions
             MinChannels = parse.GetValue(_minimum),
             Exclude = parse.GetValue(_exclude) ?? [],
         },
+        Sparsity = parse.GetValue(_sparsity) is { } sparsity ? Sparsity(sparsity)! with
+        {
+            Global = parse.GetValue(_global),
+            Exclude = parse.GetValue(_exclude) ?? [],
+        } : null,
         Recovery = recovery,
     };
+
+    /// <summary>"2:4", or a share in (0, 1) for unstructured sparsity; null for anything else.</summary>
+    private static SparsityOptions? Sparsity(string text)
+    {
+        if (text.Trim() == "2:4")
+        {
+            return new SparsityOptions { Pattern = SparsityPattern.TwoOfFour };
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double share) && share > 0 && share < 1
+            ? new SparsityOptions { Pattern = SparsityPattern.Unstructured, Sparsity = share }
+            : null;
+    }
 
     private static PruningCriterion? Criterion(string name) => name switch
     {

@@ -1,4 +1,4 @@
-// --prune-ratio / --prune-flops [--recover]: prunes channel groups, prints what changed, and fine-tunes with a teacher.
+// --prune-ratio / --prune-flops / --sparsity [--recover]: prunes channel groups and weights, prints what changed, and fine-tunes with a teacher.
 using System.Globalization;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Data;
@@ -13,31 +13,39 @@ namespace Onnxc.Driver.Compilation;
 internal static class StructuredPruning
 {
     /// <summary>
-    /// Prunes <paramref name="model"/> (already at -O 2) and, with --recover, trains it on --data with the unpruned
-    /// model (or --teacher) as the distillation teacher. The summary and the epochs go to <paramref name="stdout"/>;
-    /// with --val-data the top-1 of the original, the pruned and the recovered model too.
+    /// Prunes <paramref name="model"/> (already at -O 2): channels first, then weights by magnitude; with --recover,
+    /// trains it on --data with the unpruned model (or --teacher) as the distillation teacher, keeping the zeros
+    /// --sparsity made. The summaries and the epochs go to <paramref name="stdout"/>; with --val-data the top-1 of
+    /// the original, the pruned and the recovered model too.
     /// </summary>
     public static Model Run(Model model, PruneSettings settings, CompileOptions options, TextWriter stdout, TextWriter log, CancellationToken cancellation)
     {
         Model original = TrainingGraphBuilder.Clone(model);
-        PruningResult result;
+        Model pruned = model;
+        SparsityReport? sparsity = null;
         try
         {
-            result = ChannelPruner.Prune(model, settings.Options);
+            if (settings.Options is { } channels)
+            {
+                PruningResult result = ChannelPruner.Prune(model, channels);
+                Print(stdout, result.Describe());
+                pruned = result.Model;
+            }
+
+            if (settings.Sparsity is { } weights)
+            {
+                sparsity = MagnitudeSparsifier.Sparsify(pruned, weights);
+                Print(stdout, sparsity.Describe());
+            }
         }
         catch (PruningException e)
         {
             throw new InvalidModelException(e.Message, options.ModelPath, inner: e);
         }
 
-        foreach (string line in result.Describe())
-        {
-            stdout.WriteLine(line);
-        }
-
         if (settings.Recovery is not { } s)
         {
-            return result.Model;
+            return pruned;
         }
 
         string? preprocess = options.Int8?.Preprocess;
@@ -48,6 +56,7 @@ internal static class StructuredPruning
         {
             Optimizer = new OptimizerSettings { Momentum = 0.9, WeightDecay = 5e-4 },
             Loss = new LossSettings { Distillation = new DistillationSettings(4, 0.9) },
+            KeepZeros = sparsity?.SparsifiedWeights ?? [],
         };
         var training = new TrainingOptions
         {
@@ -59,14 +68,14 @@ internal static class StructuredPruning
             Seed = s.Seed,
         };
         double? originalTop1 = validation is null ? null : Top1(original, validation);
-        double? prunedTop1 = validation is null ? null : Top1(result.Model, validation);
+        double? prunedTop1 = validation is null ? null : Top1(pruned, validation);
         // A folded model trains badly (see BatchNormInsertion): train with identity BatchNormalizations, fold after.
-        int inserted = BatchNormInsertion.Insert(result.Model, train);
+        int inserted = BatchNormInsertion.Insert(pruned, train);
         TrainingResult trained;
         try
         {
             log.WriteLine($"recovering {Path.GetFileName(options.ModelPath)} on {train.Description}, distilled from {(s.TeacherPath is null ? "the unpruned model" : Path.GetFileName(s.TeacherPath))}");
-            trained = TrainingProgressBar.Run(log, progress => new Trainer(result.Model, setup, training).Run(train, validation, teacher, progress, cancellation));
+            trained = TrainingProgressBar.Run(log, progress => new Trainer(pruned, setup, training).Run(train, validation, teacher, progress, cancellation));
         }
         catch (TrainingException e)
         {
@@ -92,6 +101,14 @@ internal static class StructuredPruning
         }
 
         return recovered;
+    }
+
+    private static void Print(TextWriter stdout, IEnumerable<string> lines)
+    {
+        foreach (string line in lines)
+        {
+            stdout.WriteLine(line);
+        }
     }
 
     private static double Top1(Model m, SampleSet data)

@@ -63,6 +63,12 @@ public static class TrainingGraphBuilder
 
         IReadOnlyList<Value> trainables = TrainableSelection.Select(g, setup.Freeze);
         string[] trainableNames = [.. trainables.Select(t => t.Name)];
+        var keepZeros = new HashSet<string>(setup.KeepZeros, StringComparer.Ordinal);
+        if (keepZeros.FirstOrDefault(n => !trainableNames.Contains(n)) is { } notTrained)
+        {
+            throw new TrainingException($"the zeros of '{notTrained}' are to be kept, but it is not a trained weight of the model");
+        }
+
         var carried = new List<CarriedTensor>();
         var parameters = new List<(Value Input, TensorData Initial)>();
         foreach (Value w in trainables)
@@ -92,8 +98,20 @@ public static class TrainingGraphBuilder
                 continue;
             }
 
+            Value? mask = keepZeros.Contains(name) ? g.AddConstant(name + ".mask", NonZeroMask(initial)) : null;
+            if (mask is not null)
+            {
+                grad = g.AddNode("Mul", [grad, mask]).Outputs[0]!;
+            }
+
             var stateInputs = optimizer.StateNames.Select(s => g.AddInput($"{name}.{s}", w.Type)).ToList();
             (Value newWeight, IReadOnlyList<Value> newStates) = optimizer.EmitUpdate(w, grad, stateInputs);
+            if (mask is not null)
+            {
+                // Weight decay moves a zero by nothing, but an optimizer state carried from before could: mask the result too.
+                newWeight = g.AddNode("Mul", [newWeight, mask]).Outputs[0]!;
+            }
+
             outputs.Add(Named(g, newWeight, name + UpdatedSuffix));
             carried.Add(new CarriedTensor(name, name + UpdatedSuffix, CarriedKind.Parameter, initial));
             for (int s = 0; s < stateInputs.Count; s++)
@@ -199,6 +217,19 @@ public static class TrainingGraphBuilder
 
     private static Value Named(Graph graph, Value value, string name) =>
         graph.AddNode("Identity", [value], [name], name: graph.Model.FreshName("carry")).Outputs[0]!;
+
+    /// <summary>1 where <paramref name="weight"/> is nonzero, 0 where it is zero; float, of its shape.</summary>
+    private static TensorData NonZeroMask(TensorData weight)
+    {
+        float[] w = weight.ToFloats();
+        float[] mask = new float[w.Length];
+        for (int i = 0; i < w.Length; i++)
+        {
+            mask[i] = w[i] != 0 ? 1 : 0;
+        }
+
+        return TensorData.FromFloats(weight.Dims.AsSpan(), mask);
+    }
 
     private static TensorData Zeros(TensorData like) =>
         TensorData.FromBytes(like.ElementType, like.Dims.AsSpan(), new byte[like.ElementType.ByteCount(TensorData.CountElements(like.Dims.AsSpan()))]);

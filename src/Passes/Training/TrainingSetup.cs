@@ -20,6 +20,13 @@ public sealed record TrainingSetup
     /// </summary>
     public bool FreezeBatchNormStatistics { get; init; }
 
+    /// <summary>
+    /// Trainable weights whose zero elements stay zero (a sparse model's recovery): their gradient and their updated
+    /// value are multiplied by the constant mask (initial value ≠ 0), so neither the step nor weight decay or momentum
+    /// moves a pruned element.
+    /// </summary>
+    public IReadOnlyCollection<string> KeepZeros { get; init; } = [];
+
     /// <summary>The output that holds the logits; null for the model's first output.</summary>
     public string? LogitsOutput { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void ConvBatchNormReluChain()
     {
-        var b = new Net(16, 8, 8);
+        var b = new CnnBuilder(16, 8, 8);
         Value h = b.Relu(b.BatchNorm(b.Conv(b.X, 12, 3, pad: 1)));
         b.Finish(b.Conv(h, 5, 1));
         int removed = AssertPrunedEqualsZeroed(b.Model, Half);
@@ -25,7 +25,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void ResidualAddMakesBothBranchesOneSet()
     {
-        var b = new Net(6, 8, 8);
+        var b = new CnnBuilder(6, 8, 8);
         Value a = b.Relu(b.Conv(b.X, 10, 3, pad: 1));
         Value branch = b.Conv(b.Relu(b.Conv(a, 10, 3, pad: 1)), 10, 3, pad: 1);
         Value sum = b.Relu(b.Op("Add", a, branch));
@@ -40,7 +40,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void ConcatOnTheChannelAxisKeepsOffsets()
     {
-        var b = new Net(3, 6, 6);
+        var b = new CnnBuilder(3, 6, 6);
         Value left = b.Relu(b.Conv(b.X, 8, 3, pad: 1));
         Value right = b.Relu(b.Conv(b.X, 6, 1));
         Value cat = b.Op("Concat", [left, right], NodeAttribute.Of("axis", 1L));
@@ -51,7 +51,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void DepthwiseConvShrinksItsGroups()
     {
-        var b = new Net(4, 8, 8);
+        var b = new CnnBuilder(4, 8, 8);
         Value a = b.Relu(b.Conv(b.X, 12, 1));
         Value dw = b.Relu(b.Conv(a, 12, 3, pad: 1, group: 12));
         b.Finish(b.Conv(dw, 6, 1));
@@ -63,7 +63,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void FlattenIntoGemmRemovesBlocksOfFeatures()
     {
-        var b = new Net(2, 6, 6);
+        var b = new CnnBuilder(2, 6, 6);
         Value a = b.Relu(b.Conv(b.X, 8, 3, stride: 2, pad: 1));
         b.Finish(b.Gemm(b.Flatten(a), 5));
         Assert.Equal(4, AssertPrunedEqualsZeroed(b.Model, Half));
@@ -74,7 +74,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void ReshapeIntoMatMulRewritesTheTarget()
     {
-        var b = new Net(1, 4, 4);
+        var b = new CnnBuilder(1, 4, 4);
         Value a = b.Relu(b.Conv(b.X, 6, 3, pad: 1));
         Value flat = b.Op("Reshape", a, Ints(b.Graph, "target", 2, 6 * 16));
         b.Finish(b.Op("MatMul", flat, Random(b.Graph, "w_mm", b.Rng, 6 * 16, 3)));
@@ -85,7 +85,7 @@ public sealed class ChannelPrunerTests
     public void ZeroChannelPadOnAResidualShortcut()
     {
         // ResNet option A: the shortcut subsamples and pads the channels with zeros to meet a wider branch.
-        var b = new Net(8, 8, 8);
+        var b = new CnnBuilder(8, 8, 8);
         Value a = b.Relu(b.Conv(b.X, 8, 3, pad: 1));
         Value branch = b.Conv(b.Relu(b.Conv(a, 16, 3, stride: 2, pad: 1)), 16, 3, pad: 1);
         Value sub = b.Op("Slice", a, Ints(b.Graph, "st", 0, 0), Ints(b.Graph, "en", long.MaxValue, long.MaxValue), Ints(b.Graph, "ax", 2, 3), Ints(b.Graph, "sp", 2, 2));
@@ -103,7 +103,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void PerChannelConstantsAreSliced()
     {
-        var b = new Net(3, 5, 5);
+        var b = new CnnBuilder(3, 5, 5);
         Value a = b.Conv(b.X, 10, 3, pad: 1, bias: false);
         Value scaled = b.Op("Mul", a, Random(b.Graph, "scale", b.Rng, 10, 1, 1));
         Value shifted = b.Relu(b.Op("Add", scaled, Random(b.Graph, "shift", b.Rng, 1, 10, 1, 1)));
@@ -114,7 +114,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void ChannelMultipleAndMinimumRoundTheKeptCount()
     {
-        var b = new Net(3, 4, 4);
+        var b = new CnnBuilder(3, 4, 4);
         b.Finish(b.Conv(b.Relu(b.Conv(b.X, 24, 3, pad: 1)), 4, 1));
         PruningResult r = ChannelPruner.Prune(b.Model, new PruningOptions { Ratio = 0.4, ChannelMultiple = 8, MinChannels = 8 });
         Assert.Equal(16, ConvOutChannels(b.Model, 0)); // 24·0.6 = 14.4 → 16
@@ -124,7 +124,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void FlopsTargetIsReached()
     {
-        var b = new Net(8, 8, 8);
+        var b = new CnnBuilder(8, 8, 8);
         Value h = b.Relu(b.Conv(b.X, 32, 3, pad: 1));
         h = b.Relu(b.Conv(h, 32, 3, pad: 1));
         b.Finish(b.Conv(h, 8, 3, pad: 1));
@@ -137,7 +137,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void GlobalRankingPrunesTheWeakLayerMore()
     {
-        var b = new Net(4, 6, 6);
+        var b = new CnnBuilder(4, 6, 6);
         Value strong = b.Relu(b.Conv(b.X, 16, 3, pad: 1));
         Value weak = b.Relu(b.Conv(strong, 16, 3, pad: 1));
         b.Finish(b.Conv(weak, 4, 1));
@@ -166,7 +166,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void ExcludedLayerKeepsItsChannels()
     {
-        var b = new Net(3, 4, 4);
+        var b = new CnnBuilder(3, 4, 4);
         Value a = b.Relu(b.Conv(b.X, 8, 3, pad: 1));
         b.Finish(b.Conv(b.Relu(b.Conv(a, 8, 3, pad: 1)), 2, 1));
         string first = b.Model.Graph.Nodes.First(n => n.OpType == "Conv").Name;
@@ -178,7 +178,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void RefusesAModelWithNothingPrunable()
     {
-        var b = new Net(3, 4, 4);
+        var b = new CnnBuilder(3, 4, 4);
         b.Finish(b.Conv(b.X, 8, 3));
         var e = Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half));
         Assert.StartsWith("nothing to prune: every channel group is frozen (first: reaches the graph output", e.Message, StringComparison.Ordinal);
@@ -187,7 +187,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void GroupedConvAndChannelSoftmaxFreezeTheirChannels()
     {
-        var b = new Net(4, 4, 4);
+        var b = new CnnBuilder(4, 4, 4);
         Value a = b.Relu(b.Conv(b.X, 8, 1));
         Value grouped = b.Conv(a, 8, 3, pad: 1, group: 2);
         Value soft = b.Op("Softmax", [b.Relu(b.Conv(grouped, 6, 1))], NodeAttribute.Of("axis", 1L));
@@ -206,7 +206,7 @@ public sealed class ChannelPrunerTests
     [InlineData(double.NaN)]
     public void RatioOutsideZeroOneIsRefused(double ratio)
     {
-        var b = new Net(3, 4, 4);
+        var b = new CnnBuilder(3, 4, 4);
         b.Finish(b.Conv(b.Relu(b.Conv(b.X, 8, 3)), 2, 1));
         var e = Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half with { Ratio = ratio }));
         Assert.Contains("is outside (0, 1)", e.Message, StringComparison.Ordinal);
@@ -215,7 +215,7 @@ public sealed class ChannelPrunerTests
     [Fact]
     public void UnknownExcludeIsRefused()
     {
-        var b = new Net(3, 4, 4);
+        var b = new CnnBuilder(3, 4, 4);
         b.Finish(b.Conv(b.Relu(b.Conv(b.X, 8, 3)), 2, 1));
         var e = Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half with { Exclude = ["conv_nope"] }));
         Assert.Equal("--prune-exclude conv_nope: the model has no node or tensor of that name", e.Message);
@@ -240,65 +240,4 @@ public sealed class ChannelPrunerTests
 
     private static long ConvOutChannels(Model model, int index) =>
         model.Graph.Nodes.Where(n => n.OpType == "Conv").ElementAt(index).Input(1)!.Initializer!.Dims[0];
-
-    /// <summary>A small float CNN builder for these tests: random weights, shapes inferred at the end.</summary>
-    private sealed class Net
-    {
-        public Net(int channels, int height, int width)
-        {
-            Model = NewModel(13);
-            X = Input(Graph, "x", 2, channels, height, width);
-        }
-
-        public Model Model { get; }
-
-        public Graph Graph => Model.Graph;
-
-        public Value X { get; }
-
-        public Random Rng { get; } = new(7);
-
-        public Value Conv(Value x, int cout, int k, int stride = 1, int pad = 0, int group = 1, bool bias = true)
-        {
-            ShapeInference.Run(Model);
-            long cin = x.Shape![1].Value!.Value;
-            Value w = Random(Graph, Model.FreshName("w"), Rng, cout, cin / group, k, k);
-            Value?[] inputs = bias ? [x, w, Random(Graph, Model.FreshName("b"), Rng, cout)] : [x, w];
-            return Graph.AddNode("Conv", inputs, 1,
-            [
-                NodeAttribute.Of("kernel_shape", new long[] { k, k }), NodeAttribute.Of("strides", new long[] { stride, stride }),
-                NodeAttribute.Of("pads", new long[] { pad, pad, pad, pad }), NodeAttribute.Of("group", (long)group),
-            ]).Outputs[0]!;
-        }
-
-        public Value BatchNorm(Value x)
-        {
-            ShapeInference.Run(Model);
-            long c = x.Shape![1].Value!.Value;
-            return Op("BatchNormalization", x, Random(Graph, Model.FreshName("g"), Rng, c), Random(Graph, Model.FreshName("be"), Rng, c),
-                Random(Graph, Model.FreshName("m"), Rng, c), RandomPositive(Graph, Model.FreshName("v"), Rng, c));
-        }
-
-        public Value Relu(Value x) => Op("Relu", x);
-
-        public Value Flatten(Value x) => Op("Flatten", x);
-
-        public Value Gemm(Value x, int n)
-        {
-            ShapeInference.Run(Model);
-            long k = x.Shape![1].Value!.Value;
-            return Graph.AddNode("Gemm", [x, Random(Graph, Model.FreshName("fc"), Rng, n, k), Random(Graph, Model.FreshName("fcb"), Rng, n)], 1,
-                [NodeAttribute.Of("transB", 1L)]).Outputs[0]!;
-        }
-
-        public Value Op(string op, params Value[] inputs) => Graph.AddNode(op, inputs).Outputs[0]!;
-
-        public Value Op(string op, Value[] inputs, params NodeAttribute[] attributes) => Graph.AddNode(op, inputs, 1, attributes).Outputs[0]!;
-
-        public void Finish(Value y)
-        {
-            ShapeInference.Run(Model);
-            Graph.AddOutput(y);
-        }
-    }
 }
