@@ -45,6 +45,11 @@ internal sealed class CompileCommand
         Description = "Write tensor data to OUT.data beside OUT (done anyway when the model would pass 2 GiB).",
     };
 
+    private readonly Option<bool> _sparseStorage = new("--sparse-storage")
+    {
+        Description = "Write float weights that are more than 2/3 zero as ONNX sparse_initializer (a smaller file; ONNX Runtime densifies them at load).",
+    };
+
     private readonly Option<string[]> _disablePass = new("--disable-pass")
     {
         Description = "Skip a pass or a single rewrite rule by name (repeatable); --list-passes shows the names.",
@@ -100,7 +105,7 @@ internal sealed class CompileCommand
         {
             if (_qat.IsRecover(r) && !_prune.IsSet(r))
             {
-                r.AddError("--recover fine-tunes a pruned model: add --prune-ratio or --prune-flops");
+                r.AddError("--recover fine-tunes a pruned model: add --prune-ratio, --prune-flops or --sparsity");
             }
         });
         root.Add(_model);
@@ -108,6 +113,7 @@ internal sealed class CompileCommand
         root.Add(_level);
         root.Add(_opset);
         root.Add(_externalData);
+        root.Add(_sparseStorage);
         root.Add(_disablePass);
         root.Add(_printIrAfter);
         root.Add(_verifyEach);
@@ -135,6 +141,7 @@ internal sealed class CompileCommand
             Level = OptimizationLevel.Find(parse.GetRequiredValue(_level))!,
             TargetOpset = parse.GetValue(_opset),
             ExternalData = parse.GetValue(_externalData),
+            SparseStorage = parse.GetValue(_sparseStorage),
             Int8 = _int8.Read(parse),
             Qat = _qat.Read(parse),
             Prune = _prune.Read(parse, _qat.ReadRecovery(parse)),

@@ -10,7 +10,7 @@ internal sealed class QatOptions
 {
     private readonly Option<bool> _qat = new("--qat") { Description = "-O int8: after calibrating, train with fake quantization on --data (quantization-aware training)." };
 
-    private readonly Option<bool> _recover = new("--recover") { Description = "With --prune-ratio/--prune-flops: fine-tune the pruned model on --data, distilling from the unpruned one (or --teacher)." };
+    private readonly Option<bool> _recover = new("--recover") { Description = "With --prune-ratio/--prune-flops/--sparsity: fine-tune the pruned model (keeping its zeros) on --data, distilling from the unpruned one (or --teacher)." };
 
     private readonly Option<string> _data = new("--data") { Description = "--qat: labelled training samples (labels.npy beside a .npy, or labels.txt in an image folder).", HelpName = "TRAIN" };
 

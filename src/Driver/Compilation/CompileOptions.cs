@@ -19,13 +19,16 @@ internal sealed record CompileOptions
     /// <summary>Write every tensor's data to OUT.data beside OUT, not only when the model would pass 2 GiB.</summary>
     public bool ExternalData { get; init; }
 
+    /// <summary>--sparse-storage: write mostly-zero float weights as sparse_initializer.</summary>
+    public bool SparseStorage { get; init; }
+
     /// <summary>The INT8 flags; used by -O int8 and int8-dynamic.</summary>
     public Int8Settings? Int8 { get; init; }
 
     /// <summary>-O int8 --qat: quantization-aware training after calibration; null for plain PTQ.</summary>
     public QatSettings? Qat { get; init; }
 
-    /// <summary>--prune-ratio / --prune-flops: structured pruning (and --recover) before any quantization; null for none.</summary>
+    /// <summary>--prune-ratio / --prune-flops / --sparsity: pruning (and --recover) before any quantization; null for none.</summary>
     public PruneSettings? Prune { get; init; }
 
     /// <summary>How the pass pipeline runs: disabled passes, IR printing, verify-each, timing, rewrite debugging.</summary>

@@ -54,7 +54,27 @@ internal static class Compiler
             }
         }
 
+        if (options.SparseStorage)
+        {
+            stdout.WriteLine(DescribeSparseStorage(model));
+        }
+
         Save(model, options);
+    }
+
+    /// <summary>One line: which float weights go out as sparse_initializer and the bytes that saves, or why none do.</summary>
+    private static string DescribeSparseStorage(Model model)
+    {
+        IReadOnlyList<SparseStorageEntry> plan = SparseStorage.Plan(model);
+        if (plan.Count == 0)
+        {
+            return "sparse storage: no float weight is sparse enough to store smaller (it takes more than 2/3 zeros: each nonzero costs 4 bytes of value and 8 of index)";
+        }
+
+        long elements = plan.Sum(e => e.Elements);
+        long nonZeros = plan.Sum(e => e.NonZeros);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"sparse storage: {plan.Count} weight(s) as sparse_initializer, {100.0 * (elements - nonZeros) / elements:F1}% zero: {plan.Sum(e => e.DenseBytes):N0} -> {plan.Sum(e => e.SparseBytes):N0} bytes (ONNX Runtime densifies them at load)");
     }
 
     /// <summary>
@@ -69,6 +89,9 @@ internal static class Compiler
             // -O 0 runs no passes: its job is a faithful load, verify and re-emit of the model.
             return;
         }
+
+        // Passes read and rewrite dense initializers only; --sparse-storage writes the sparse form back.
+        SparseStorage.Densify(model);
 
         OptLevel passLevel = level == OptimizationLevel.O1 ? OptLevel.O1
             : level == OptimizationLevel.O2 || level.IsInt8 ? OptLevel.O2
@@ -100,6 +123,7 @@ internal static class Compiler
         {
             // Auto still moves data out when the model would pass protobuf's 2 GiB limit.
             ExternalData = options.ExternalData ? ExternalDataMode.Always : ExternalDataMode.Auto,
+            SparseInitializers = options.SparseStorage,
         };
 
         try

@@ -1,6 +1,7 @@
 // The facts `onnxc inspect` reports about a model, computed once and printed as text or JSON.
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
+using Onnxc.GraphIR.Onnx;
 
 namespace Onnxc.Driver.Inspection;
 
@@ -8,7 +9,8 @@ namespace Onnxc.Driver.Inspection;
 /// What a model holds, in a fixed order so both printers are stable: same file, same output, byte for byte.
 /// Inputs are the graph inputs that are not initializers (IR versions before 4 list weights as inputs too).
 /// Nodes are counted in the main graph and its subgraphs; parameters are the elements of the initializers of
-/// those graphs (sparse initializers are counted as tensors only: their element count is not stored densely).
+/// those graphs; the main graph's sparse initializers count with all their elements, zeros included (a
+/// subgraph's count as tensors only).
 /// </summary>
 internal sealed record ModelSummary
 {
@@ -41,6 +43,11 @@ internal sealed record ModelSummary
 
     public required long ParameterCount { get; init; }
 
+    /// <summary>Elements of FLOAT initializers that are exactly zero (what pruning to a sparsity leaves).</summary>
+    public required long ZeroFloatParameters { get; init; }
+
+    public required long FloatParameters { get; init; }
+
     public required long InitializerBytes { get; init; }
 
     /// <summary>Initializer totals per element type, in ONNX's type-number order.</summary>
@@ -55,8 +62,11 @@ internal sealed record ModelSummary
     public static ModelSummary Create(Model model, string path)
     {
         var graphs = model.Graph.SelfAndSubgraphs().ToList();
+        int sparseCount = graphs.SelectMany(g => g.Initializers).Count(v => v.SparseInitializer is not null);
+        SparseStorage.Densify(model); // inspect writes nothing back
         var initializers = graphs.SelectMany(g => g.Initializers).ToList();
         var dense = initializers.Where(v => v.Initializer is not null).Select(v => v.Initializer!).ToList();
+        var floats = dense.Where(t => t.ElementType == ElementType.Float && t.Storage is not ExternalTensorStorage).ToList();
 
         return new ModelSummary
         {
@@ -76,8 +86,10 @@ internal sealed record ModelSummary
                 .OrderByDescending(c => c.Count)
                 .ThenBy(c => c.Op, StringComparer.Ordinal)],
             InitializerCount = initializers.Count,
-            SparseInitializerCount = initializers.Count(v => v.SparseInitializer is not null),
+            SparseInitializerCount = sparseCount,
             ParameterCount = dense.Sum(t => t.ElementCount),
+            FloatParameters = floats.Sum(t => t.ElementCount),
+            ZeroFloatParameters = floats.Sum(t => (long)t.ToFloats().Count(v => v == 0)),
             InitializerBytes = dense.Sum(t => t.Storage.ByteLength),
             ByElementType = [.. dense
                 .GroupBy(t => t.ElementType)

@@ -12,7 +12,7 @@ namespace Onnxc.Driver.Inspection;
 /// </summary>
 internal static class SummaryJsonWriter
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     public static void Write(ModelSummary s, TextWriter output)
     {
@@ -77,6 +77,7 @@ internal static class SummaryJsonWriter
         w.WriteNumber("tensors", s.InitializerCount);
         w.WriteNumber("sparseTensors", s.SparseInitializerCount);
         w.WriteNumber("parameters", s.ParameterCount);
+        w.WriteNumber("zeroFloatParameters", s.ZeroFloatParameters);
         w.WriteNumber("bytes", s.InitializerBytes);
         w.WriteStartObject("byElementType");
         foreach (ModelSummary.ElementTypeTotals t in s.ByElementType)

@@ -31,13 +31,19 @@ internal static class SummaryTextWriter
             o.WriteLine($"  {c.Op.PadRight(opWidth)}  {c.Count,6}");
         }
 
-        string sparse = s.SparseInitializerCount == 0 ? string.Empty : $", {s.SparseInitializerCount} of them sparse";
-        o.WriteLine($"initializers: {s.InitializerCount} tensors{sparse}, {Count(s.ParameterCount)} parameters, {Bytes(s.InitializerBytes)}");
+        string sparse = s.SparseInitializerCount == 0 ? string.Empty : $", {s.SparseInitializerCount} of them stored sparse";
+        o.WriteLine($"initializers: {s.InitializerCount} tensors{sparse}, {Count(s.ParameterCount)} parameters, {Bytes(s.InitializerBytes)}{(s.SparseInitializerCount == 0 ? string.Empty : " dense")}");
         int typeWidth = s.ByElementType.Count == 0 ? 0 : s.ByElementType.Max(t => t.ElementType.OnnxName().Length);
         foreach (ModelSummary.ElementTypeTotals t in s.ByElementType)
         {
             o.WriteLine(
                 $"  {t.ElementType.OnnxName().PadRight(typeWidth)}  {t.Tensors,6} tensors  {Count(t.Parameters),15} parameters  {Bytes(t.Bytes)}");
+        }
+
+        if (s.ZeroFloatParameters > 0)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"zero weights: {Count(s.ZeroFloatParameters)} of {Count(s.FloatParameters)} float parameters ({100.0 * s.ZeroFloatParameters / s.FloatParameters:F2}%)"));
         }
 
         WriteMacs(o, s.Macs);

@@ -49,12 +49,12 @@ public static partial class OnnxExporter
                 bool externalOnly = options.ExternalData == ExternalDataMode.Auto && tensorBytes <= InlineLimitBytes;
                 long threshold = options.ExternalThresholdBytes;
                 using var writer = new ExternalDataWriter(tempData, dataName, threshold, externalOnly);
-                proto = ToProto(model, writer);
+                proto = ToProto(model, writer, options.SparseInitializers);
                 wroteData = writer.BytesWritten > 0;
             }
             else
             {
-                proto = ToProto(model, externalWriter: null);
+                proto = ToProto(model, externalWriter: null, options.SparseInitializers);
             }
 
             using (var stream = new FileStream(tempModel, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

@@ -13,9 +13,10 @@ public static partial class OnnxExporter
     /// <summary>The model as a ModelProto with all tensor data inline (external tensors are read into memory).</summary>
     public static ModelProto ToProto(Model model) => ToProto(model, externalWriter: null);
 
-    private static ModelProto ToProto(Model model, ExternalDataWriter? externalWriter)
+    private static ModelProto ToProto(Model model, ExternalDataWriter? externalWriter, bool sparseInitializers = false)
     {
-        var writer = new ProtoWriter(externalWriter);
+        HashSet<string> sparse = sparseInitializers ? [.. SparseStorage.Plan(model).Select(e => e.Name)] : [];
+        var writer = new ProtoWriter(externalWriter, model.Graph, sparse);
         var proto = new ModelProto
         {
             IrVersion = model.IrVersion,
@@ -61,7 +62,7 @@ public static partial class OnnxExporter
         entries.Select(e => new StringStringEntryProto { Key = e.Key, Value = e.Value });
 
     /// <summary>Converts graphs, nodes and values; one instance per export.</summary>
-    private sealed partial class ProtoWriter(ExternalDataWriter? externalWriter)
+    private sealed partial class ProtoWriter(ExternalDataWriter? externalWriter, Graph? mainGraph = null, IReadOnlySet<string>? sparse = null)
     {
         public GraphProto Graph(Graph graph)
         {
@@ -73,9 +74,13 @@ public static partial class OnnxExporter
 
             foreach (Value init in graph.Initializers)
             {
-                if (init.Initializer is { } data)
+                if (init.Initializer is { } data && graph == mainGraph && sparse?.Contains(init.Name) == true)
                 {
-                    proto.Initializer.Add(Tensor(data, init.Name, externalWriter));
+                    proto.SparseInitializer.Add(SparseStorage.ToProto(init.Name, data));
+                }
+                else if (init.Initializer is { } dense)
+                {
+                    proto.Initializer.Add(Tensor(dense, init.Name, externalWriter));
                 }
                 else if (init.SparseInitializer is { } sparse)
                 {

@@ -7,6 +7,9 @@ namespace Onnxc.GraphIR.Onnx;
 
 public static partial class OnnxImporter
 {
+    /// <summary>Converts a TensorProto whose data is inline (external data has no folder to resolve against here).</summary>
+    internal static TensorData ConvertInline(TensorProto t) => ConvertTensor(t, new ImportContext(null, null));
+
     /// <summary>Converts a TensorProto. Typed fields (float_data, int32_data, ...) become the equivalent raw bytes.</summary>
     private static TensorData ConvertTensor(TensorProto t, ImportContext context)
     {

@@ -171,7 +171,7 @@ public static partial class OnnxImporter
         foreach (SparseTensorProto s in proto.SparseInitializer)
         {
             string name = s.Values?.Name ?? string.Empty;
-            IrType? type = s.Values is null ? null : new SparseTensorType((ElementType)s.Values.DataType, new TensorShape([.. s.Dims]));
+            IrType? type = s.Values is null ? null : new TensorType((ElementType)s.Values.DataType, new TensorShape([.. s.Dims]));
             Define(graph, name, () => graph.AddSparseInitializer(name, s.ToByteString(), type));
         }
 
