@@ -29,8 +29,8 @@ public sealed partial class PruneCommandTests : IDisposable
         string output = _dir.File("out.onnx");
         CliResult r = CliRunner.Run(s_model, "--prune-flops", "0.5", "--channel-multiple", "4", "--min-channels", "4",
             "--recover", "--data", s_calib, "--val-data", s_test, "--preprocess", Scale, "--epochs", "3", "--batch", "32", "--lr", "0.01",
-            "-O", "int8", "--calibration", s_calib, "-o", output);
-        Assert.True(r.ExitCode == 0, r.ToString());
+            "-O", "int8", "--calibration", s_calib, "--eval-data", s_test, "--goal", "macs>=2,size<=0.5,drop<=0.01", "-o", output);
+        Assert.True(r.ExitCode == 0, r.ToString()); // a missed goal is reported, not an error
 
         Match macs = MacsLine().Match(r.Stdout);
         Assert.True(macs.Success, r.Stdout);
@@ -40,6 +40,13 @@ public sealed partial class PruneCommandTests : IDisposable
         double[] p = [.. Percent().Matches(top1).Select(m => Number(m.Groups[1].Value))];
         Assert.True(p[0] > 98, top1); // the original
         Assert.True(p[2] > p[1] + 15, top1); // recovered against pruned
+
+        // The final report: the written file against the input on --eval-data, and the verdict with its numbers.
+        Assert.Contains("report: out.onnx against shapes-cnn.onnx on images.npy (2000 samples), ONNX Runtime CPU", r.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"  MACs \(batch 1\) +307,648 +[0-9,]+  [0-9.]+x fewer", r.Stdout);
+        Assert.Matches(@"  batch 32 p50 +[0-9.]+ ms +[0-9.]+ ms  [0-9.]+x speedup", r.Stdout);
+        Assert.Matches(@"  top-1 +99\.15% +[0-9.]+%  drop [0-9.]+ points", r.Stdout);
+        Assert.Matches(@"goal macs>=2,size<=0.5,drop<=0.01: missed \(macs [0-9.]+x; size 0\.[0-9]+x; drop [0-9.]+, wanted <=0\.01\)", r.Stdout);
 
         Model m = OnnxImporter.Load(output);
         Assert.Contains(m.Graph.Nodes, n => n.OpType == "QuantizeLinear");
@@ -193,6 +200,24 @@ public sealed partial class PruneCommandTests : IDisposable
 
         CliResult none = CliRunner.Run(s_model, "--sparse-storage", "-O", "2", "-o", _dir.File("none.onnx"));
         Assert.Contains("sparse storage: no float weight is sparse enough", none.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GoalMistakesAreUsageErrorsAndEvalPrintsTheVerdict()
+    {
+        string o = _dir.File("o.onnx");
+        CliResult noData = CliRunner.Run(s_model, "-O", "2", "--goal", "speedup>=2", "-o", o);
+        Assert.True(noData.ExitCode == ExitCodes.Usage, noData.ToString());
+        Assert.Contains("--goal needs --eval-data", Assert.Single(noData.ErrorLines), StringComparison.Ordinal);
+        CliResult bad = CliRunner.Run(s_model, "-O", "2", "--eval-data", s_test, "--goal", "latency<=3", "-o", o);
+        Assert.True(bad.ExitCode == ExitCodes.Usage, bad.ToString());
+        Assert.Contains("--goal latency<=3: goal term 'latency<=3': unknown metric 'latency'", Assert.Single(bad.ErrorLines), StringComparison.Ordinal);
+        Assert.False(File.Exists(o));
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run("eval", s_model, "--data", s_test, "--goal", "drop<=1").ExitCode);
+
+        CliResult eval = CliRunner.Run("eval", s_model, "--data", s_test, "--preprocess", Scale, "--baseline", s_model, "--limit", "200", "--goal", "drop<=0,size<=1");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.Contains("goal drop<=0,size<=1: met (drop 0.00; size 1x)", eval.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Onnxc.Driver.Compilation;
+using Onnxc.Passes.Evaluation;
 using Onnxc.Passes.Opset;
 
 namespace Onnxc.Driver.Commands;
@@ -48,6 +49,12 @@ internal sealed class CompileCommand
     private readonly Option<bool> _sparseStorage = new("--sparse-storage")
     {
         Description = "Write float weights that are more than 2/3 zero as ONNX sparse_initializer (a smaller file; ONNX Runtime densifies them at load).",
+    };
+
+    private readonly Option<string> _goal = new("--goal")
+    {
+        Description = "With --eval-data: the verdict of the final report, e.g. \"speedup>=2,drop<=3\" (speedup, speedup1, drop, size, macs).",
+        HelpName = "GOAL",
     };
 
     private readonly Option<string[]> _disablePass = new("--disable-pass")
@@ -107,6 +114,11 @@ internal sealed class CompileCommand
             {
                 r.AddError("--recover fine-tunes a pruned model: add --prune-ratio, --prune-flops or --sparsity");
             }
+
+            if (r.GetValue(_goal) is { } goal)
+            {
+                GoalOptions.Validate(r, goal, needs: _int8.HasEvalData(r) ? null : "--goal needs --eval-data (labelled samples the final report measures on)");
+            }
         });
         root.Add(_model);
         root.Add(_output);
@@ -114,6 +126,7 @@ internal sealed class CompileCommand
         root.Add(_opset);
         root.Add(_externalData);
         root.Add(_sparseStorage);
+        root.Add(_goal);
         root.Add(_disablePass);
         root.Add(_printIrAfter);
         root.Add(_verifyEach);
@@ -142,6 +155,7 @@ internal sealed class CompileCommand
             TargetOpset = parse.GetValue(_opset),
             ExternalData = parse.GetValue(_externalData),
             SparseStorage = parse.GetValue(_sparseStorage),
+            Goal = parse.GetValue(_goal) is { } goal ? Goal.Parse(goal) : null,
             Int8 = _int8.Read(parse),
             Qat = _qat.Read(parse),
             Prune = _prune.Read(parse, _qat.ReadRecovery(parse)),

@@ -43,11 +43,13 @@ internal sealed class EvalCommand
 
     private readonly Option<bool> _compare = new("--compare") { Description = "Per-layer SQNR between the baseline's and the model's activations (needs --baseline)." };
 
+    private readonly Option<string> _goal = new("--goal") { Description = "With --baseline: print whether the model meets a goal such as \"speedup>=2,drop<=3\" (speedup, speedup1, drop, size).", HelpName = "GOAL" };
+
     public Command Create()
     {
         var command = new Command("eval", "Measure a model's accuracy, latency, size and memory on labelled data in ONNX Runtime.")
         {
-            _model, _data, _preprocess, _baseline, _limit, _batch, _json, _compare,
+            _model, _data, _preprocess, _baseline, _limit, _batch, _json, _compare, _goal,
         };
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
         // Checked on the options themselves: at the command level an option the user left out reads as 0, not as
@@ -71,6 +73,11 @@ internal sealed class EvalCommand
             if (r.GetValue(_compare) && r.GetValue(_baseline) is null)
             {
                 r.AddError("--compare needs --baseline");
+            }
+
+            if (r.GetValue(_goal) is { } goal)
+            {
+                GoalOptions.Validate(r, goal, needs: r.GetValue(_baseline) is null ? "--goal needs --baseline (the goal is measured against it)" : null);
             }
         });
         command.SetAction(Execute);
@@ -96,6 +103,11 @@ internal sealed class EvalCommand
         };
         EvalReport report = ModelEvaluator.Evaluate(path, data, options, baseline);
         TextWriter stdout = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(_goal) is { } goal && report.Ratios is { } ratios)
+        {
+            report = report with { Goal = Goal.Parse(goal).Check(Goal.Measured(ratios)) };
+        }
+
         stdout.Write(parse.GetValue(_json) ? report.ToJson() + Environment.NewLine : report.ToText());
         return ExitCodes.Ok;
     }

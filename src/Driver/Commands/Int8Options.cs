@@ -78,7 +78,7 @@ internal sealed class Int8Options
 
     private readonly Option<string> _evalData = new("--eval-data")
     {
-        Description = "Labelled samples for --max-accuracy-drop (same forms as --calibration).",
+        Description = "Labelled samples for --max-accuracy-drop and for the final report against the input (same forms as --calibration).",
         HelpName = "DATA",
     };
 
@@ -139,6 +139,9 @@ internal sealed class Int8Options
     }
 
     public Int8Settings Read(ParseResult parse) => Read(parse.RootCommandResult);
+
+    /// <summary>Whether --eval-data was given.</summary>
+    public bool HasEvalData(System.CommandLine.Parsing.CommandResult r) => r.GetValue(_evalData) is not null;
 
     private Int8Settings Read(System.CommandLine.Parsing.CommandResult r) => new()
     {

@@ -22,6 +22,9 @@ internal sealed record CompileOptions
     /// <summary>--sparse-storage: write mostly-zero float weights as sparse_initializer.</summary>
     public bool SparseStorage { get; init; }
 
+    /// <summary>--goal: the verdict the final report (--eval-data) prints; null for none.</summary>
+    public Passes.Evaluation.Goal? Goal { get; init; }
+
     /// <summary>The INT8 flags; used by -O int8 and int8-dynamic.</summary>
     public Int8Settings? Int8 { get; init; }
 

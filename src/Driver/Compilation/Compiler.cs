@@ -60,6 +60,10 @@ internal static class Compiler
         }
 
         Save(model, options);
+        if (options.Int8?.EvalDataPath is { } evalData)
+        {
+            FinalReport.Write(options, evalData, options.Goal, stdout);
+        }
     }
 
     /// <summary>One line: which float weights go out as sparse_initializer and the bytes that saves, or why none do.</summary>

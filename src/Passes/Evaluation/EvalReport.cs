@@ -20,6 +20,10 @@ public sealed record EvalReport(
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>The verdict for a --goal, when one was given.</summary>
+    [JsonPropertyName("goal")]
+    public GoalVerdict? Goal { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
     public string ToText()
@@ -52,6 +56,11 @@ public sealed record EvalReport(
         }
 
         sb.AppendLine(ci, $"peak process memory {PeakProcessMemoryBytes / 1e6:F0} MB");
+        if (Goal is not null)
+        {
+            sb.AppendLine(Goal.Line);
+        }
+
         return sb.ToString();
     }
 }
