@@ -115,6 +115,11 @@ internal sealed class CompileCommand
                 r.AddError("--recover fine-tunes a pruned model: add --prune-ratio, --prune-flops or --sparsity");
             }
 
+            if (_prune.IsSensitivity(r) && !_int8.HasEvalData(r))
+            {
+                r.AddError("--prune-sensitivity needs --eval-data (labelled samples to measure each layer's drop on)");
+            }
+
             if (r.GetValue(_goal) is { } goal)
             {
                 GoalOptions.Validate(r, goal, needs: _int8.HasEvalData(r) ? null : "--goal needs --eval-data (labelled samples the final report measures on)");
@@ -159,6 +164,7 @@ internal sealed class CompileCommand
             Int8 = _int8.Read(parse),
             Qat = _qat.Read(parse),
             Prune = _prune.Read(parse, _qat.ReadRecovery(parse)),
+            PruneSensitivity = _prune.ReadSensitivity(parse),
             Passes = new Passes.PassOptions
             {
                 DisabledPasses = [.. parse.GetValue(_disablePass) ?? []],

@@ -15,6 +15,8 @@ internal sealed class PruneOptions
 
     private readonly Option<string> _sparsity = new("--sparsity") { Description = "Zero the smallest weights of every Conv/Gemm/MatMul: a share R (0 < R < 1, unstructured) or 2:4 (two of every four input channels, for Ampere sparse tensor cores). Combines with --prune-ratio/--prune-flops, which run first.", HelpName = "R|2:4" };
 
+    private readonly Option<bool> _sensitivity = new("--prune-sensitivity") { Description = "Print the top-1 drop on --eval-data when each layer alone loses 25/50/75% of its channels (before any pruning asked for)." };
+
     private readonly Option<string> _criterion = new("--prune-criterion") { Description = "Channel importance: l1 (default), l2, or bn (BatchNormalization scale).", HelpName = "l1|l2|bn" };
 
     private readonly Option<bool> _global = new("--prune-global") { Description = "Rank channels (scores normalised per layer) or, with --sparsity R, weight magnitudes across layers instead of the same share per layer." };
@@ -27,7 +29,7 @@ internal sealed class PruneOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _ratio, _flops, _sparsity, _criterion, _global, _multiple, _minimum, _exclude })
+        foreach (Option o in new Option[] { _ratio, _flops, _sparsity, _sensitivity, _criterion, _global, _multiple, _minimum, _exclude })
         {
             command.Add(o);
         }
@@ -64,15 +66,15 @@ internal sealed class PruneOptions
                 r.AddError("--channel-multiple and --min-channels must be at least 1");
             }
 
-            bool channels = r.GetValue(_ratio) is not null || r.GetValue(_flops) is not null;
+            bool channels = r.GetValue(_ratio) is not null || r.GetValue(_flops) is not null || r.GetValue(_sensitivity);
             if (!channels && (r.GetResult(_criterion) ?? r.GetResult(_multiple) ?? (SymbolResult?)r.GetResult(_minimum)) is not null)
             {
-                r.AddError("--prune-criterion, --channel-multiple and --min-channels need --prune-ratio or --prune-flops");
+                r.AddError("--prune-criterion, --channel-multiple and --min-channels need --prune-ratio, --prune-flops or --prune-sensitivity");
             }
 
-            if (!IsSet(r) && (r.GetResult(_global) ?? (SymbolResult?)r.GetResult(_exclude)) is not null)
+            if (!IsSet(r) && !r.GetValue(_sensitivity) && (r.GetResult(_global) ?? (SymbolResult?)r.GetResult(_exclude)) is not null)
             {
-                r.AddError("--prune-global and --prune-exclude need --prune-ratio, --prune-flops or --sparsity");
+                r.AddError("--prune-global and --prune-exclude need --prune-ratio, --prune-flops, --sparsity or --prune-sensitivity");
             }
         });
     }
@@ -98,6 +100,18 @@ internal sealed class PruneOptions
             Exclude = parse.GetValue(_exclude) ?? [],
         } : null,
         Recovery = recovery,
+    };
+
+    /// <summary>Whether --prune-sensitivity was given.</summary>
+    public bool IsSensitivity(CommandResult r) => r.GetValue(_sensitivity);
+
+    /// <summary>--prune-sensitivity: the ranking and rounding options the table prunes each layer by; null without it.</summary>
+    public PruningOptions? ReadSensitivity(ParseResult parse) => !parse.GetValue(_sensitivity) ? null : new PruningOptions
+    {
+        Criterion = Criterion(parse.GetValue(_criterion) ?? "l1")!.Value,
+        ChannelMultiple = parse.GetValue(_multiple),
+        MinChannels = parse.GetValue(_minimum),
+        Exclude = parse.GetValue(_exclude) ?? [],
     };
 
     /// <summary>"2:4", or a share in (0, 1) for unstructured sparsity; null for anything else.</summary>

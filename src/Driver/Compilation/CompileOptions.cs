@@ -34,6 +34,9 @@ internal sealed record CompileOptions
     /// <summary>--prune-ratio / --prune-flops / --sparsity: pruning (and --recover) before any quantization; null for none.</summary>
     public PruneSettings? Prune { get; init; }
 
+    /// <summary>--prune-sensitivity: the per-layer table's ranking and rounding; null for no table.</summary>
+    public Onnxc.Passes.Pruning.PruningOptions? PruneSensitivity { get; init; }
+
     /// <summary>How the pass pipeline runs: disabled passes, IR printing, verify-each, timing, rewrite debugging.</summary>
     public Passes.PassOptions Passes { get; init; } = Onnxc.Passes.PassOptions.Default;
 }

@@ -22,6 +22,18 @@ internal static class Compiler
         }
 
         RunPipeline(model, options, log);
+        if (options.PruneSensitivity is { } ranking)
+        {
+            // On a copy in the -O 2 form pruning itself sees; the table changes nothing.
+            Model o2 = Passes.Training.TrainingGraphBuilder.Clone(model);
+            if (options.Level == OptimizationLevel.O0 || options.Level == OptimizationLevel.O1)
+            {
+                RunPipeline(o2, options with { Level = OptimizationLevel.O2 }, log);
+            }
+
+            StructuredPruning.WriteSensitivity(o2, ranking, options, stdout);
+        }
+
         if (options.Prune is { } prune)
         {
             // Pruning follows the channels through the graph as it will run (folded shape arithmetic, fused

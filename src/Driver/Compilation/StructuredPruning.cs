@@ -103,6 +103,26 @@ internal static class StructuredPruning
         return recovered;
     }
 
+    /// <summary>--prune-sensitivity: the per-layer table on --eval-data at 25, 50 and 75 % of each layer's channels.</summary>
+    public static void WriteSensitivity(Model model, PruningOptions ranking, CompileOptions options, TextWriter stdout)
+    {
+        string path = options.Int8!.EvalDataPath!;
+        SampleSet data = SampleData.Open(path, model, options.Int8.Preprocess);
+        SensitivityTable table;
+        try
+        {
+            table = PruningSensitivity.Measure(model, ranking, [0.25, 0.5, 0.75], m => Top1(m, data));
+        }
+        catch (PruningException e)
+        {
+            throw new InvalidModelException(e.Message, options.ModelPath, inner: e);
+        }
+
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"prune sensitivity on {Path.GetFileName(path)} ({data.Count} samples, top-1 {table.BaselineTop1:F2}% unpruned): top-1 drop in points when one layer alone loses a share of its channels"));
+        Print(stdout, table.Describe());
+    }
+
     private static void Print(TextWriter stdout, IEnumerable<string> lines)
     {
         foreach (string line in lines)

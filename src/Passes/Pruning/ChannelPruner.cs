@@ -64,6 +64,26 @@ public static class ChannelPruner
         return FromKeeps(families, Keeps(families, options, ratio));
     }
 
+    /// <summary>
+    /// The prunable layers (channel families: the groups that share their tensors) by <paramref name="options"/>'
+    /// exclusions, in graph order of their first tensor, each with the plan that removes <paramref name="ratio"/> of
+    /// its channels alone (rounded as <see cref="PruningOptions.ChannelMultiple"/> and the minimum say; empty when
+    /// the layer has none to spare). What <see cref="PruningSensitivity"/> measures one at a time.
+    /// </summary>
+    public static IReadOnlyList<(string Key, int Channels, PruningPlan Plan)> LayerPlans(ChannelGroups groups, PruningOptions options, double ratio)
+    {
+        List<Family> families = Rank(groups, options);
+        var result = new List<(string, int, PruningPlan)>();
+        foreach (Family f in families.OrderBy(f => f.Ascending.Min(g => g.Id)))
+        {
+            var keeps = families.ToDictionary(x => x.Key, x => x.Ascending.Length, StringComparer.Ordinal);
+            keeps[f.Key] = KeepCount(f.Ascending.Length, 1 - ratio, options);
+            result.Add((f.Key, f.Ascending.Length, FromKeeps(families, keeps)));
+        }
+
+        return result;
+    }
+
     /// <summary>The prunable groups of one layer, least important first; <see cref="Normalised"/> divides by the layer's mean score.</summary>
     private sealed record Family(string Key, ChannelGroup[] Ascending, double[] Normalised);
 
