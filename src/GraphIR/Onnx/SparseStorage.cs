@@ -19,12 +19,15 @@ public static class SparseStorage
     /// <summary>The sparse form is used only when it is at least this share smaller than the dense one.</summary>
     public const double MinSaving = 0.1;
 
+    /// <summary>Smaller tensors stay dense: the message around a sparse tensor costs more than it could save.</summary>
+    public const long MinDenseBytes = 1024;
+
     private const int IndexBytes = sizeof(long);
 
     /// <summary>
     /// The main graph's dense float initializers (not graph inputs, data in memory) that the exporter writes sparse
     /// when asked to (<see cref="OnnxSaveOptions.SparseInitializers"/>): those whose sparse form saves at least
-    /// <see cref="MinSaving"/>.
+    /// <see cref="MinSaving"/>, of at least <see cref="MinDenseBytes"/>.
     /// </summary>
     public static IReadOnlyList<SparseStorageEntry> Plan(Model model)
     {
@@ -40,7 +43,7 @@ public static class SparseStorage
             long nonZeros = CountNonZeros(data.GetBytes().Span);
             long dense = data.ElementCount * sizeof(float);
             long sparse = nonZeros * (sizeof(float) + IndexBytes);
-            if (sparse <= (1 - MinSaving) * dense)
+            if (dense >= MinDenseBytes && sparse <= (1 - MinSaving) * dense)
             {
                 entries.Add(new SparseStorageEntry(v.Name, data.ElementCount, nonZeros, dense, sparse));
             }
