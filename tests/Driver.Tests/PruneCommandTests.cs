@@ -70,6 +70,21 @@ public sealed partial class PruneCommandTests : IDisposable
         Assert.Equal([.. before.Select(c => c <= 8 ? c : c / 2)], ConvChannels(OnnxImporter.Load(output)));
     }
 
+    [Fact]
+    public void TaylorCriterionReadsGradientsFromData()
+    {
+        string output = _dir.File("taylor.onnx");
+        CliResult r = CliRunner.Run(s_model, "--prune-ratio", "0.5", "--prune-criterion", "taylor", "--data", s_calib, "--preprocess", Scale, "-o", output);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("taylor: gradients of the loss on 8 batches of 64 from images.npy", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("MACs: 307,648 -> ", r.Stdout, StringComparison.Ordinal);
+
+        CliResult noData = CliRunner.Run(s_model, "--prune-ratio", "0.5", "--prune-criterion", "taylor", "-o", _dir.File("n.onnx"));
+        Assert.True(noData.ExitCode == ExitCodes.Usage, noData.ToString());
+        Assert.Contains("--prune-criterion taylor needs --data TRAIN", Assert.Single(noData.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run(s_model, "--prune-ratio", "0.5", "--data", s_calib, "-o", _dir.File("n.onnx")).ExitCode);
+    }
+
     [Theory]
     [InlineData("--prune-ratio", "1.5")]
     [InlineData("--prune-ratio", "0")]

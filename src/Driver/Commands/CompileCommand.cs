@@ -106,13 +106,18 @@ internal sealed class CompileCommand
     public void AddTo(RootCommand root)
     {
         _int8.AddTo(root);
-        _qat.AddTo(root);
+        _qat.AddTo(root, _prune.UsesTaylor);
         _prune.AddTo(root);
         root.Validators.Add(r =>
         {
             if (_qat.IsRecover(r) && !_prune.IsSet(r))
             {
                 r.AddError("--recover fine-tunes a pruned model: add --prune-ratio, --prune-flops or --sparsity");
+            }
+
+            if (_prune.UsesTaylor(r) && !_qat.HasData(r))
+            {
+                r.AddError("--prune-criterion taylor needs --data TRAIN (labelled samples for the loss gradient)");
             }
 
             if (_prune.IsSensitivity(r) && !_int8.HasEvalData(r))
@@ -165,6 +170,7 @@ internal sealed class CompileCommand
             Qat = _qat.Read(parse),
             Prune = _prune.Read(parse, _qat.ReadRecovery(parse)),
             PruneSensitivity = _prune.ReadSensitivity(parse),
+            TrainingDataPath = _qat.DataPath(parse),
             Passes = new Passes.PassOptions
             {
                 DisabledPasses = [.. parse.GetValue(_disablePass) ?? []],

@@ -17,7 +17,7 @@ internal sealed class PruneOptions
 
     private readonly Option<bool> _sensitivity = new("--prune-sensitivity") { Description = "Print the top-1 drop on --eval-data when each layer alone loses 25/50/75% of its channels (before any pruning asked for)." };
 
-    private readonly Option<string> _criterion = new("--prune-criterion") { Description = "Channel importance: l1 (default), l2, or bn (BatchNormalization scale).", HelpName = "l1|l2|bn" };
+    private readonly Option<string> _criterion = new("--prune-criterion") { Description = "Channel importance: l1 (default), l2, bn (BatchNormalization scale), or taylor (|gradient x weight| of the loss on --data).", HelpName = "l1|l2|bn|taylor" };
 
     private readonly Option<bool> _global = new("--prune-global") { Description = "Rank channels (scores normalised per layer) or, with --sparsity R, weight magnitudes across layers instead of the same share per layer." };
 
@@ -58,7 +58,7 @@ internal sealed class PruneOptions
 
             if (r.GetValue(_criterion) is { } c && Criterion(c) is null)
             {
-                r.AddError($"--prune-criterion {c}: expected l1, l2 or bn");
+                r.AddError($"--prune-criterion {c}: expected l1, l2, bn or taylor");
             }
 
             if ((r.GetResult(_multiple) is not null && r.GetValue(_multiple) < 1) || (r.GetResult(_minimum) is not null && r.GetValue(_minimum) < 1))
@@ -102,6 +102,9 @@ internal sealed class PruneOptions
         Recovery = recovery,
     };
 
+    /// <summary>Whether channels are ranked by --prune-criterion taylor (which reads --data).</summary>
+    public bool UsesTaylor(CommandResult r) => r.GetValue(_criterion) is { } c && Criterion(c) == PruningCriterion.Taylor;
+
     /// <summary>Whether --prune-sensitivity was given.</summary>
     public bool IsSensitivity(CommandResult r) => r.GetValue(_sensitivity);
 
@@ -132,6 +135,7 @@ internal sealed class PruneOptions
         "l1" => PruningCriterion.L1,
         "l2" => PruningCriterion.L2,
         "bn" => PruningCriterion.BatchNormScale,
+        "taylor" => PruningCriterion.Taylor,
         _ => null,
     };
 }

@@ -34,7 +34,8 @@ internal sealed class QatOptions
 
     private readonly Option<string> _teacher = new("--teacher") { Description = "--qat: distill from this model (T = 4, α = 0.9) while training.", HelpName = "TEACHER" };
 
-    public void AddTo(Command command)
+    /// <param name="dataUsedElsewhere">True where another option reads --data without training (a Taylor pruning criterion).</param>
+    public void AddTo(Command command, Func<System.CommandLine.Parsing.CommandResult, bool>? dataUsedElsewhere = null)
     {
         foreach (Option o in new Option[] { _qat, _recover, _data, _valData, _weightBits, _epochs, _lr, _batch, _stepsPerEpoch, _cropPadding, _flip, _seed, _teacher })
         {
@@ -60,12 +61,19 @@ internal sealed class QatOptions
                 r.AddError("--weight-bits belongs to quantization-aware training: add --qat");
             }
 
-            if (!qat && !recover && (r.GetResult(_data) is not null || r.GetResult(_teacher) is not null))
+            bool dataUsed = dataUsedElsewhere?.Invoke(r) ?? false;
+            if (!qat && !recover && ((r.GetResult(_data) is not null && !dataUsed) || r.GetResult(_teacher) is not null))
             {
                 r.AddError("--data and --teacher belong to training: add --qat or --recover (or see 'onnxc train --help')");
             }
         });
     }
+
+    /// <summary>--data, whatever reads it.</summary>
+    public string? DataPath(ParseResult parse) => parse.GetValue(_data);
+
+    /// <summary>Whether --data was given.</summary>
+    public bool HasData(System.CommandLine.Parsing.CommandResult r) => r.GetValue(_data) is not null;
 
     /// <summary>Whether --recover was given.</summary>
     public bool IsRecover(System.CommandLine.Parsing.CommandResult r) => r.GetValue(_recover);

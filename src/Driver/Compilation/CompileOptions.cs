@@ -37,6 +37,9 @@ internal sealed record CompileOptions
     /// <summary>--prune-sensitivity: the per-layer table's ranking and rounding; null for no table.</summary>
     public Onnxc.Passes.Pruning.PruningOptions? PruneSensitivity { get; init; }
 
+    /// <summary>--data: the labelled training samples of --qat/--recover, and of a Taylor pruning criterion's gradients.</summary>
+    public string? TrainingDataPath { get; init; }
+
     /// <summary>How the pass pipeline runs: disabled passes, IR printing, verify-each, timing, rewrite debugging.</summary>
     public Passes.PassOptions Passes { get; init; } = Onnxc.Passes.PassOptions.Default;
 }

@@ -95,7 +95,7 @@ public static class ChannelPruner
             .Where(g => !g.IsFrozen && !g.Members.Any(m => IsExcluded(m.Value, excluded)))
             .GroupBy(g => g.Family, StringComparer.Ordinal))
         {
-            (ChannelGroup Group, double Score)[] scored = [.. f.Select(g => (g, Importance(g, options.Criterion))).OrderBy(p => p.Item2).ThenBy(p => p.g.Id)];
+            (ChannelGroup Group, double Score)[] scored = [.. f.Select(g => (g, Importance(g, options))).OrderBy(p => p.Item2).ThenBy(p => p.g.Id)];
             double mean = scored.Average(p => p.Score);
             families.Add(new Family(f.Key, [.. scored.Select(p => p.Group)], [.. scored.Select(p => mean > 0 ? p.Score / mean : 0)]));
         }
@@ -426,8 +426,14 @@ public static class ChannelPruner
     }
 
     /// <summary>The group's importance by the criterion; see <see cref="PruningCriterion"/>.</summary>
-    internal static double Importance(ChannelGroup group, PruningCriterion criterion)
+    internal static double Importance(ChannelGroup group, PruningOptions options)
     {
+        PruningCriterion criterion = options.Criterion;
+        if (criterion == PruningCriterion.Taylor)
+        {
+            return Taylor(group, options.Gradients ?? throw new PruningException("the Taylor criterion needs the loss gradients (labelled --data)"));
+        }
+
         double score = 0;
         bool sawScale = false;
         foreach (ChannelRef m in group.Members)
@@ -447,7 +453,7 @@ public static class ChannelPruner
 
         foreach (ChannelRef m in group.Members)
         {
-            foreach ((TensorData w, int axis) in Slices(m.Value))
+            foreach ((Value _, TensorData w, int axis) in Slices(m.Value))
             {
                 score += SliceNorm(w, axis, m.Channel, criterion == PruningCriterion.L2);
             }
@@ -456,21 +462,63 @@ public static class ChannelPruner
         return score;
     }
 
+    /// <summary>|Σ g·w| over every slice of every member: the first-order change of the loss if the group is zeroed.</summary>
+    private static double Taylor(ChannelGroup group, IReadOnlyDictionary<string, float[]> gradients)
+    {
+        double sum = 0;
+        foreach (ChannelRef m in group.Members)
+        {
+            foreach ((Value weight, TensorData w, int axis) in Slices(m.Value))
+            {
+                if (gradients.TryGetValue(weight.Name, out float[]? g) && g.Length == w.ElementCount)
+                {
+                    sum += SliceDots(gradients, weight.Name, w, g, axis)[m.Channel];
+                }
+            }
+        }
+
+        return Math.Abs(sum);
+    }
+
+    /// <summary>
+    /// Σ g·w of every slice of a weight along <paramref name="axis"/>, once per (gradients, weight, axis): the copies
+    /// the MAC search prunes hold the same weights under the same names.
+    /// </summary>
+    private static double[] SliceDots(IReadOnlyDictionary<string, float[]> gradients, string name, TensorData w, float[] g, int axis)
+    {
+        Dictionary<(string, int), double[]> table = DotTable.GetOrCreateValue(gradients);
+        lock (table)
+        {
+            if (!table.TryGetValue((name, axis), out double[]? dots) || dots.Length != w.Dims[axis])
+            {
+                float[] data = w.ToFloats();
+                dots = new double[w.Dims[axis]];
+                double[] sums = dots;
+                ForEachIndex([.. w.Dims], axis, (flat, i) => sums[i] += (double)g[flat] * data[flat]);
+                table[(name, axis)] = dots;
+            }
+
+            return dots;
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IReadOnlyDictionary<string, float[]>, Dictionary<(string, int), double[]>> DotTable = [];
+
     /// <summary>The weights with a slice for a channel of <paramref name="v"/>: its producer's rows and its consumers' columns.</summary>
-    private static IEnumerable<(TensorData Weight, int Axis)> Slices(Value v)
+    private static IEnumerable<(Value Name, TensorData Weight, int Axis)> Slices(Value v)
     {
         if (v.Producer is { } p && p.Outputs[0] == v)
         {
             switch (p.OpType)
             {
                 case "Conv" when p.Input(1)?.Initializer is { } w:
-                    yield return (w, 0);
+                    yield return (p.Input(1)!, w, 0);
                     break;
                 case "Gemm" when p.Input(1)?.Initializer is { } w:
-                    yield return (w, p.GetInt("transB", 0) == 1 ? 0 : 1);
+                    yield return (p.Input(1)!, w, p.GetInt("transB", 0) == 1 ? 0 : 1);
                     break;
                 case "MatMul" when p.Input(1)?.Initializer is { } w:
-                    yield return (w, 1);
+                    yield return (p.Input(1)!, w, 1);
                     break;
             }
         }
@@ -486,13 +534,13 @@ public static class ChannelPruner
             switch (n.OpType)
             {
                 case "Conv" when n.GetInt("group", 1) == 1:
-                    yield return (w, 1);
+                    yield return (n.Input(1)!, w, 1);
                     break;
                 case "Gemm":
-                    yield return (w, n.GetInt("transB", 0) == 1 ? 1 : 0);
+                    yield return (n.Input(1)!, w, n.GetInt("transB", 0) == 1 ? 1 : 0);
                     break;
                 case "MatMul":
-                    yield return (w, 0);
+                    yield return (n.Input(1)!, w, 0);
                     break;
             }
         }

@@ -12,6 +12,13 @@ public enum PruningCriterion
 
     /// <summary>|γ| of the BatchNormalization that the group's channels pass through; L1 where there is none.</summary>
     BatchNormScale,
+
+    /// <summary>
+    /// First-order Taylor: |Σ g·w| over all the group's weight slices, g the mean gradient of the loss on a few
+    /// labelled batches (<see cref="PruningOptions.Gradients"/>): the estimated change of the loss when the whole
+    /// group is removed, coupled members included.
+    /// </summary>
+    Taylor,
 }
 
 /// <summary>
@@ -33,6 +40,9 @@ public sealed record PruningOptions
 
     /// <summary>Rank groups across layers (scores normalised by each layer's mean) instead of the same ratio per layer.</summary>
     public bool Global { get; init; }
+
+    /// <summary>Mean loss gradients by weight name, for <see cref="PruningCriterion.Taylor"/> (see <c>GradientProbe</c>).</summary>
+    public IReadOnlyDictionary<string, float[]>? Gradients { get; init; }
 
     /// <summary>Node or tensor names whose channels are kept.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
@@ -62,6 +72,11 @@ public sealed record PruningOptions
         if (MinChannels < 1)
         {
             throw new PruningException($"--min-channels {MinChannels} must be at least 1");
+        }
+
+        if (Criterion == PruningCriterion.Taylor && Gradients is null)
+        {
+            throw new PruningException("the Taylor criterion needs the loss gradients (labelled --data)");
         }
     }
 }

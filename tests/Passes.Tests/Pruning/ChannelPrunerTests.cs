@@ -2,7 +2,10 @@
 // removed channels' consumer columns zeroed, and the refusals say why.
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
+using Onnxc.Passes.Data;
 using Onnxc.Passes.Pruning;
+using Onnxc.Passes.Training;
+using Onnxc.TestSupport;
 using static Onnxc.Passes.Tests.TestGraphs;
 
 namespace Onnxc.Passes.Tests.Pruning;
@@ -197,6 +200,47 @@ public sealed class ChannelPrunerTests
         Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("is not depthwise", StringComparison.Ordinal) == true);
         Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("Softmax node", StringComparison.Ordinal) == true);
         Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half));
+    }
+
+    /// <summary>
+    /// A channel with the largest weights whose ReLU never fires does nothing: Taylor (gradient × weight) scores it
+    /// zero and removes it first, where L1 keeps it and removes a channel the output depends on.
+    /// </summary>
+    [Fact]
+    public void TaylorRemovesADeadChannelThatL1Keeps()
+    {
+        using var dir = new TempDir();
+        var b = new CnnBuilder(3, 4, 4);
+        Value a = b.Relu(b.Conv(b.X, 4, 3, pad: 1));
+        b.Finish(b.Flatten(b.Op("GlobalAveragePool", b.Conv(a, 2, 1))));
+        Node conv1 = b.Graph.Nodes.First(n => n.OpType == "Conv");
+        float[] w = conv1.Input(1)!.Initializer!.ToFloats();
+        float[] bias = conv1.Input(2)!.Initializer!.ToFloats();
+        for (int i = 0; i < 27; i++)
+        {
+            w[i] *= 10; // channel 0: the largest filter ...
+        }
+
+        bias[0] = -1000; // ... that never passes the ReLU
+        b.Graph.SetInitializer(conv1.Input(1)!, TensorData.FromFloats([4, 3, 3, 3], w));
+        b.Graph.SetInitializer(conv1.Input(2)!, TensorData.FromFloats([4], bias));
+        var rng = new Random(2);
+        NpyWriter.WriteFloat32(dir.File("images.npy"), [16, 3, 4, 4], [.. Enumerable.Range(0, 16 * 48).Select(_ => (float)rng.NextDouble())]);
+        NpyWriter.WriteInt64(dir.File("labels.npy"), [16], [.. Enumerable.Range(0, 16).Select(i => (long)(i % 2))]);
+        SampleSet data = SampleSet.Open(dir.File("images.npy"), [ModelInputSpec.Float32("x", -1, 3, 4, 4)], PreprocessOptions.None);
+        IReadOnlyDictionary<string, float[]> gradients = GradientProbe.MeanGradients(b.Model, data, batches: 8, batchSize: 2, threads: 1);
+        PruningOptions quarter = Half with { Ratio = 0.25 };
+
+        float[] KeptBiases(PruningOptions options)
+        {
+            Model copy = TrainingGraphBuilder.Clone(b.Model);
+            ChannelPruner.Prune(copy, options);
+            return copy.Graph.Nodes.First(n => n.OpType == "Conv").Input(2)!.Initializer!.ToFloats();
+        }
+
+        Assert.Contains(-1000f, KeptBiases(quarter));
+        Assert.DoesNotContain(-1000f, KeptBiases(quarter with { Criterion = PruningCriterion.Taylor, Gradients = gradients }));
+        Assert.Throws<PruningException>(() => KeptBiases(quarter with { Criterion = PruningCriterion.Taylor }));
     }
 
     [Theory]
