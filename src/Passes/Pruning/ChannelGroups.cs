@@ -126,6 +126,9 @@ public sealed class ChannelGroups
             case "Slice":
                 VisitSlice(node, y);
                 return;
+            case "Split":
+                VisitSplit(node);
+                return;
         }
 
         if (Passthrough.Contains(node.OpType) || Binary.Contains(node.OpType))
@@ -366,26 +369,106 @@ public sealed class ChannelGroups
         }
     }
 
+    /// <summary>
+    /// Slice: channel i of the output is channel start + i of the input when the channel axis is sliced with step 1
+    /// and constant bounds (the rewrite moves the bounds to the kept channels), or channel i when it is not sliced.
+    /// </summary>
     private void VisitSlice(Node node, Value y)
     {
         Value x = node.Inputs[0]!;
         bool hasX = Slots(x, out int c);
         bool hasY = Slots(y, out int cy);
-        long[]? axes = node.Input(3) is { } a ? ConstantValues.TryGetInts(a)
-            : node.Inputs.Count > 1 ? [.. Enumerable.Range(0, ConstantValues.TryGetInts(node.Input(1))?.Length ?? 0).Select(i => (long)i)]
-            : node.GetInts("axes") is { } ax ? [.. ax] : null;
-        int rank = x.Shape?.Rank ?? 0;
-        bool channelUntouched = axes is not null && axes.All(v => (v < 0 ? v + rank : v) != 1);
-        if (!hasX || !hasY || !channelUntouched || c != cy)
+        int? start = hasX && hasY ? ChannelSliceStart(node, x.Shape!.Rank, c, cy) : null;
+        if (start is null)
         {
-            FreezeIf(hasX, x, $"Slice node '{node.Name}' slices the channel axis (or its axes are not constant)");
-            FreezeIf(hasY, y, $"Slice node '{node.Name}' slices the channel axis (or its axes are not constant)");
+            FreezeIf(hasX, x, $"Slice node '{node.Name}' slices the channel axis with a step other than 1 (or its bounds are not constant)");
+            FreezeIf(hasY, y, $"Slice node '{node.Name}' slices the channel axis with a step other than 1 (or its bounds are not constant)");
             return;
         }
 
-        for (int i = 0; i < c; i++)
+        for (int i = 0; i < cy; i++)
         {
-            Union(_offset[x] + i, _offset[y] + i);
+            Union(_offset[x] + start.Value + i, _offset[y] + i);
+        }
+    }
+
+    /// <summary>
+    /// Where a Slice's output channels start in its input: 0 when the channel axis is not among its axes, the
+    /// clamped start when it is sliced with step 1 and constant bounds, null otherwise (or when the shapes disagree).
+    /// </summary>
+    internal static int? ChannelSliceStart(Node node, int rank, int c, int cy)
+    {
+        long[]? starts = node.Inputs.Count > 1 ? ConstantValues.TryGetInts(node.Input(1)) : node.GetInts("starts") is { } st ? [.. st] : null;
+        long[]? ends = node.Inputs.Count > 1 ? ConstantValues.TryGetInts(node.Input(2)) : node.GetInts("ends") is { } en ? [.. en] : null;
+        long[]? axes = node.Input(3) is { } a ? ConstantValues.TryGetInts(a)
+            : node.Inputs.Count > 1 ? (starts is null ? null : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)])
+            : node.GetInts("axes") is { } ax ? [.. ax] : (starts is null ? null : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)]);
+        long[]? steps = node.Input(4) is { } sp ? ConstantValues.TryGetInts(sp) : null;
+        if (starts is null || ends is null || axes is null || (node.Input(4) is not null && steps is null))
+        {
+            return null;
+        }
+
+        int at = Array.FindIndex(axes, v => (v < 0 ? v + rank : v) == 1);
+        if (at < 0)
+        {
+            return c == cy ? 0 : null;
+        }
+
+        if (node.Inputs.Count <= 1)
+        {
+            return null; // the attribute form (before opset 10) on the channel axis: not rewritten
+        }
+
+        if (steps is not null && steps[at] != 1)
+        {
+            return null;
+        }
+
+        long begin = Math.Clamp(starts[at] < 0 ? starts[at] + c : starts[at], 0, c);
+        long end = Math.Clamp(ends[at] < 0 ? ends[at] + c : ends[at], 0, c);
+        return end - begin == cy && cy > 0 ? (int)begin : null;
+    }
+
+    /// <summary>
+    /// Split: along the channel axis, output j holds the input's channels from the sum of the earlier sizes on (the
+    /// rewrite writes the kept sizes); along any other axis every output has all of them.
+    /// </summary>
+    private void VisitSplit(Node node)
+    {
+        Value x = node.Inputs[0]!;
+        Value[] outputs = [.. node.Outputs.Select(v => v!)];
+        bool hasX = Slots(x, out int c);
+        int[] counts = new int[outputs.Length];
+        bool known = hasX;
+        for (int j = 0; j < outputs.Length && known; j++)
+        {
+            known = Slots(outputs[j], out counts[j]);
+        }
+
+        long axis = node.GetInt("axis", 0);
+        axis = axis < 0 ? axis + (x.Shape?.Rank ?? 0) : axis;
+        bool fits = known && (axis == 1 ? counts.Sum() == c : counts.All(n => n == c));
+        if (!fits)
+        {
+            FreezeIf(hasX, x, $"Split node '{node.Name}' has outputs of unknown or mismatched channel counts");
+            foreach (Value o in outputs.Where(_offset.ContainsKey))
+            {
+                FreezeAll(o, $"Split node '{node.Name}' has outputs of unknown or mismatched channel counts");
+            }
+
+            return;
+        }
+
+        int offset = 0;
+        for (int j = 0; j < outputs.Length; j++)
+        {
+            for (int i = 0; i < counts[j]; i++)
+            {
+                Union(_offset[x] + (axis == 1 ? offset + i : i), _offset[outputs[j]] + i);
+            }
+
+            offset += axis == 1 ? counts[j] : 0;
         }
     }
 

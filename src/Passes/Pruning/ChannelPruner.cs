@@ -208,6 +208,12 @@ public static class ChannelPruner
                 case "Pad":
                     RewritePad(graph, node, groups, ky!);
                     break;
+                case "Slice" when kx is not null:
+                    RewriteChannelSlice(graph, node, kx);
+                    break;
+                case "Split" when kx is not null:
+                    RewriteChannelSplit(graph, node, keep);
+                    break;
                 case "Reshape":
                     long[] target = ConstantValues.TryGetInts(node.Input(1))!;
                     if (target[1] > 0)
@@ -282,6 +288,62 @@ public static class ChannelPruner
         if (node.Input(2) is not null && ky is not null)
         {
             SliceParam(graph, node, 2, [(0, ky)]);
+        }
+    }
+
+    /// <summary>A Slice on the channel axis reads the kept channels of its old range: its bounds move to them.</summary>
+    private static void RewriteChannelSlice(Graph graph, Node node, bool[] kx)
+    {
+        int rank = node.Inputs[0]!.Shape!.Rank;
+        int cy = node.Outputs[0]!.Shape![1].Value is long n ? (int)n : 0;
+        if (ChannelGroups.ChannelSliceStart(node, rank, kx.Length, cy) is not int begin || !ChannelAxisSliced(node, rank, out int at))
+        {
+            return; // the channel axis is not sliced: nothing to move
+        }
+
+        long newBegin = kx.Take(begin).Count(k => k);
+        long newEnd = newBegin + kx.Skip(begin).Take(cy).Count(k => k);
+        long[] starts = ConstantValues.TryGetInts(node.Input(1))!;
+        long[] ends = ConstantValues.TryGetInts(node.Input(2))!;
+        starts[at] = newBegin;
+        ends[at] = newEnd;
+        graph.SetInput(node, 1, graph.AddConstant(node.Input(1)!.Name, IndexTensor(node.Input(1)!, starts)));
+        graph.SetInput(node, 2, graph.AddConstant(node.Input(2)!.Name, IndexTensor(node.Input(2)!, ends)));
+    }
+
+    /// <summary>An index list in the element type of the one it replaces (Slice's inputs share one type, int32 or int64).</summary>
+    private static TensorData IndexTensor(Value like, long[] values) => like.ElementType == ElementType.Int32
+        ? TensorData.FromInt32s([values.Length], [.. values.Select(v => (int)Math.Clamp(v, int.MinValue, int.MaxValue))])
+        : TensorData.FromInt64s([values.Length], values);
+
+    /// <summary>Whether a Slice (opset 10+ form) lists the channel axis, and at which position.</summary>
+    private static bool ChannelAxisSliced(Node node, int rank, out int at)
+    {
+        long[] starts = ConstantValues.TryGetInts(node.Input(1)) ?? [];
+        long[] axes = node.Input(3) is { } a ? ConstantValues.TryGetInts(a) ?? [] : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
+        at = Array.FindIndex(axes, v => (v < 0 ? v + rank : v) == 1);
+        return at >= 0;
+    }
+
+    /// <summary>A Split on the channel axis gets the kept size of each output, as an input (opset 13+) or the attribute.</summary>
+    private static void RewriteChannelSplit(Graph graph, Node node, Dictionary<Value, bool[]> keep)
+    {
+        long axis = node.GetInt("axis", 0);
+        Value x = node.Inputs[0]!;
+        if ((axis < 0 ? axis + x.Shape!.Rank : axis) != 1)
+        {
+            return;
+        }
+
+        long[] sizes = [.. node.Outputs.Select(o => keep.TryGetValue(o!, out bool[]? m) ? m.Count(k => k) : (long)o!.Shape![1].Value!.Value)];
+        if ((graph.Model.OpsetVersion("") ?? 13) >= 13)
+        {
+            graph.RemoveAttribute(node, "num_outputs");
+            graph.SetInput(node, 1, graph.AddConstant(node.Name + "_split", TensorData.FromInt64s([sizes.Length], sizes)));
+        }
+        else
+        {
+            graph.SetAttribute(node, NodeAttribute.Of("split", sizes));
         }
     }
 

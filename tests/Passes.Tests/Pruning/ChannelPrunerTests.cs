@@ -63,6 +63,55 @@ public sealed class ChannelPrunerTests
         Assert.Equal(6, depthwise.GetInt("group", 1));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SplitOnTheChannelAxisGetsTheKeptSizes(bool explicitSizes)
+    {
+        var b = new CnnBuilder(3, 6, 6);
+        Value a = b.Relu(b.Conv(b.X, 12, 3, pad: 1));
+        Value?[] inputs = explicitSizes ? [a, Ints(b.Graph, "sizes", 8, 4)] : [a];
+        Node split = b.Graph.AddNode("Split", inputs, 2, [NodeAttribute.Of("axis", 1L)]);
+        Value left = b.Conv(split.Outputs[0]!, 3, 1);
+        Value right = b.Conv(split.Outputs[1]!, 3, 1);
+        b.Finish(b.Op("Add", left, right));
+        Assert.Equal(6, AssertPrunedEqualsZeroed(b.Model, Half)); // half of each side: 4 of [8], 2 of [4] (or 3 and 3)
+        Node after = b.Graph.Nodes.Single(n => n.OpType == "Split");
+        Assert.Equal(explicitSizes ? [4L, 2] : [3L, 3], ConstantValues.TryGetInts(after.Input(1)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SliceOnTheChannelAxisMovesItsBounds(bool int32Indices)
+    {
+        var b = new CnnBuilder(3, 6, 6);
+        Value a = b.Relu(b.Conv(b.X, 10, 3, pad: 1));
+        Value Index(string name, long v) => int32Indices
+            ? b.Graph.AddInitializer(name, TensorData.FromInt32s([1], [(int)v])) : Ints(b.Graph, name, v);
+        Value sliced = b.Graph.AddNode("Slice", [a, Index("starts", 2), Index("ends", 8), Index("axes", 1)]).Outputs[0]!;
+        Value other = b.Conv(a, 4, 1); // a second reader of all ten channels
+        b.Finish(b.Op("Add", b.Op("GlobalAveragePool", b.Conv(sliced, 4, 1)), b.Op("GlobalAveragePool", other)));
+        Assert.Equal(5, AssertPrunedEqualsZeroed(b.Model, Half));
+        Node slice = b.Graph.Nodes.Single(n => n.OpType == "Slice");
+        long[] starts = ConstantValues.TryGetInts(slice.Input(1))!, ends = ConstantValues.TryGetInts(slice.Input(2))!;
+        Assert.Equal(slice.Outputs[0]!.Shape![1].Value, ends[0] - starts[0]);
+        Assert.Equal(int32Indices ? ElementType.Int32 : ElementType.Int64, slice.Input(1)!.ElementType);
+    }
+
+    [Fact]
+    public void SliceWithAStrideOnTheChannelAxisFreezesIt()
+    {
+        var b = new CnnBuilder(3, 6, 6);
+        Value a = b.Relu(b.Conv(b.X, 8, 3, pad: 1));
+        Value sliced = b.Graph.AddNode("Slice", [a, Ints(b.Graph, "s", 0), Ints(b.Graph, "e", 8), Ints(b.Graph, "ax", 1), Ints(b.Graph, "st", 2)]).Outputs[0]!;
+        b.Finish(b.Conv(sliced, 2, 1));
+        ShapeInference.Run(b.Model);
+        ChannelGroups groups = ChannelGroups.Analyze(b.Model.Graph);
+        Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("slices the channel axis with a step other than 1", StringComparison.Ordinal) == true);
+        Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half));
+    }
+
     [Fact]
     public void FlattenIntoGemmRemovesBlocksOfFeatures()
     {
