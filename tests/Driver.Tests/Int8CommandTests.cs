@@ -1,4 +1,6 @@
 // -O int8 / int8-dynamic and onnxc eval on the default model, end to end through the command line.
+using Onnxc.GraphIR;
+using Onnxc.GraphIR.Onnx;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Driver.Tests;
@@ -15,9 +17,10 @@ public sealed class Int8CommandTests
         using var dir = new TempDir();
         string output = dir.File("int8.onnx");
         CliResult compile = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"),
-            "--preprocess", Scale, "-o", output, "--report", dir.File("report.json"));
+            "--preprocess", Scale, "-o", output, "--report", dir.File("report.json"), "--no-speed-check");
         Assert.True(compile.ExitCode == ExitCodes.Ok, compile.ToString());
         Assert.Contains("verification:", compile.Stdout);
+        Assert.DoesNotContain("speed check", compile.Stdout, StringComparison.Ordinal);
         Assert.True(new FileInfo(output).Length <= 0.30 * new FileInfo(Models("shapes-cnn.onnx")).Length);
         Assert.Contains("\"quantized_ops\"", File.ReadAllText(dir.File("report.json")));
 
@@ -28,6 +31,69 @@ public sealed class Int8CommandTests
         string text = json.RootElement.ToString();
         Assert.Contains("top1", text, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// The speed check times every encoding against float and writes what it chose: the report records the medians
+    /// of all four candidates and the choice, and the written file is that candidate. Which one wins depends on the
+    /// machine; that the file matches the recorded choice does not.
+    /// </summary>
+    [Fact]
+    public void Speed_check_writes_the_candidate_it_reports()
+    {
+        using var dir = new TempDir();
+        string output = dir.File("fast.onnx");
+        CliResult r = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"),
+            "--preprocess", Scale, "--calibration-samples", "64", "-o", output, "--report", dir.File("report.json"));
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+        Assert.Contains("speed check (ONNX Runtime CPU, speed-up over float at batch 32 / batch 1", r.Stdout, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("report.json")));
+        System.Text.Json.JsonElement speed = report.RootElement.GetProperty("speedCheck");
+        Assert.Equal(["qdq", "qoperator", "dynamic", "float"], speed.GetProperty("mediansMs").EnumerateObject().Select(p => p.Name));
+        string choice = speed.GetProperty("choice").GetString()!;
+        double fastest = speed.GetProperty("mediansMs").EnumerateObject().Min(p => p.Value.GetProperty("batchBMs").GetDouble());
+        Assert.Equal(fastest, speed.GetProperty("mediansMs").GetProperty(choice).GetProperty("batchBMs").GetDouble());
+        Assert.Equal(choice, EncodingOf(OnnxImporter.Load(output)));
+    }
+
+    [Theory]
+    [InlineData("float")]
+    [InlineData("qoperator")]
+    [InlineData("qdq")]
+    [InlineData("dynamic")]
+    public void Encoding_plan_replays_a_recorded_choice_without_timing(string choice)
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("plan.json"), $$"""{ "quantized_ops": [], "speedCheck": { "choice": "{{choice}}", "batch": 32 } }""");
+        CliResult r = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"),
+            "--preprocess", Scale, "--calibration-samples", "64", "--encoding-plan", dir.File("plan.json"), "-o", dir.File("o.onnx"));
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+        Assert.Contains($"speed check: replayed from --encoding-plan: writing {choice}", r.Stdout, StringComparison.Ordinal);
+        Assert.Equal(choice, EncodingOf(OnnxImporter.Load(dir.File("o.onnx"))));
+    }
+
+    [Fact]
+    public void Bad_encoding_plans_are_refused()
+    {
+        using var dir = new TempDir();
+        string[] common = [Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"), "--preprocess", Scale, "-o", dir.File("o.onnx")];
+        File.WriteAllText(dir.File("plan.json"), """{ "speedCheck": { "choice": "fp16" } }""");
+        CliResult wrong = CliRunner.Run([.. common, "--encoding-plan", dir.File("plan.json")]);
+        Assert.True(wrong.ExitCode == ExitCodes.InvalidInput, wrong.ToString());
+        Assert.Contains("chose 'fp16', which is not an encoding onnxc writes (qdq, qoperator, dynamic, float)", Assert.Single(wrong.ErrorLines), StringComparison.Ordinal);
+        Assert.StartsWith($"onnxc: error: {dir.File("plan.json")}: ", wrong.ErrorLines[0], StringComparison.Ordinal);
+        File.WriteAllText(dir.File("junk.json"), "not json");
+        Assert.Equal(ExitCodes.InvalidInput, CliRunner.Run([.. common, "--encoding-plan", dir.File("junk.json")]).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run([.. common, "--encoding-plan", dir.File("missing.json")]).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run([.. common, "--encoding-plan", dir.File("plan.json"), "--no-speed-check"]).ExitCode);
+        Assert.False(File.Exists(dir.File("o.onnx")));
+    }
+
+    /// <summary>Which candidate a written model is, by its ops.</summary>
+    private static string EncodingOf(Model m) =>
+        m.Graph.Nodes.Any(n => n.OpType == "QLinearConv") ? "qoperator"
+        : m.Graph.Nodes.Any(n => n.OpType == "DynamicQuantizeMatMul" || n.OpType == "DynamicQuantizeLinear" || n.OpType == "MatMulInteger") ? "dynamic"
+        : m.Graph.Nodes.Any(n => n.OpType == "QuantizeLinear") ? "qdq"
+        : "float";
 
     [Theory]
     [InlineData("qoperator")]

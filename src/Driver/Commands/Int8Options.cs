@@ -87,6 +87,17 @@ internal sealed class Int8Options
         Description = "Skip running the INT8 model against the float model in ONNX Runtime after compiling.",
     };
 
+    private readonly Option<bool> _noSpeedCheck = new("--no-speed-check")
+    {
+        Description = "Write the INT8 model even where ONNX Runtime runs the float one faster (by default -O int8 times its encodings against float and keeps the fastest).",
+    };
+
+    private readonly Option<string> _encodingPlan = new("--encoding-plan")
+    {
+        Description = "Replay the speed check's choice recorded in this --report JSON file instead of timing again.",
+        HelpName = "FILE",
+    };
+
     private readonly Option<string> _report = new("--report")
     {
         Description = "Write the full compile summary as JSON to this file.",
@@ -108,6 +119,8 @@ internal sealed class Int8Options
         command.Add(_maxDrop);
         command.Add(_evalData);
         command.Add(_noVerify);
+        command.Add(_noSpeedCheck);
+        command.Add(_encodingPlan);
         command.Add(_report);
         command.Validators.Add(result =>
         {
@@ -131,6 +144,16 @@ internal sealed class Int8Options
                 result.AddError("--max-accuracy-drop must be a non-negative number of points");
             }
 
+            if (result.GetValue(_noSpeedCheck) && result.GetValue(_encodingPlan) is not null)
+            {
+                result.AddError("--encoding-plan replays the speed check that --no-speed-check turns off: give one");
+            }
+
+            if (result.GetValue(_encodingPlan) is { } plan && !File.Exists(plan))
+            {
+                result.AddError($"--encoding-plan {plan}: no such file");
+            }
+
             if (result.GetValue(_maxDrop) is not null && result.GetValue(_evalData) is null)
             {
                 result.AddError("--max-accuracy-drop needs --eval-data (labelled samples)");
@@ -152,6 +175,9 @@ internal sealed class Int8Options
         Activations = r.GetValue(_activations) ?? "u8",
         PerTensorWeights = r.GetValue(_perTensor),
         Format = r.GetValue(_format) ?? "qdq",
+        FormatGiven = r.GetResult(_format) is { Implicit: false },
+        NoSpeedCheck = r.GetValue(_noSpeedCheck),
+        EncodingPlanPath = r.GetValue(_encodingPlan),
         Target = r.GetValue(_target) ?? "cpu",
         PlanBatch = r.GetValue(_planBatch),
         Exclude = r.GetValue(_exclude) ?? [],

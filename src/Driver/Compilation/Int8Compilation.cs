@@ -29,6 +29,8 @@ internal static class Int8Compilation
                 throw new InvalidModelException("-O int8 needs --calibration DATA (a .npy file, an image folder or ONNX test-data folders)", options.ModelPath);
             }
 
+            // A plan to replay is read first, so a bad one fails before any calibration.
+            string? replay = s.EncodingPlanPath is { } planPath && !s.NoSpeedCheck ? SpeedCheck.ReadChoice(planPath) : null;
             SampleSet calibration = SampleData.Open(s.CalibrationPath, model, s.Preprocess);
             if (options.Qat is { } qat)
             {
@@ -38,12 +40,17 @@ internal static class Int8Compilation
             SampleSet? eval = s.EvalDataPath is null ? null : SampleData.Open(s.EvalDataPath, model, s.Preprocess);
             result = CalibrationProgress.Run(log, progress => Int8Compiler.Compile(
                 model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, null, eval, line => log.WriteLine("onnxc: " + line)));
+            bool gpuTarget = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
+            if (!s.NoSpeedCheck && !gpuTarget)
+            {
+                return ChooseFastest(model, result, q, s, replay, calibration, eval, stdout, log);
+            }
         }
 
         stdout.Write(result.Summary.ToText());
         if (s.ReportPath is not null)
         {
-            WriteReport(result.Summary, s.ReportPath);
+            WriteReport(result.Summary, s.ReportPath, null);
         }
 
         if (Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } gpu)
@@ -127,10 +134,86 @@ internal static class Int8Compilation
         };
     }
 
-    private static void WriteReport(CompileSummary summary, string path)
+    private static void WriteReport(CompileSummary summary, string path, SpeedCheckResult? speed)
     {
+        string json = summary.ToJson();
+        if (speed is not null)
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+            node["speedCheck"] = speed.ToJson();
+            json = node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        }
+
         string temp = path + ".tmp";
-        File.WriteAllText(temp, summary.ToJson());
+        File.WriteAllText(temp, json);
         File.Move(temp, path, overwrite: true);
     }
+
+    /// <summary>
+    /// The speed check (see <see cref="SpeedCheck"/>): builds the other candidates, times them (or replays
+    /// --encoding-plan) and returns the fastest, printing the summary of what is written and the timings.
+    /// </summary>
+    private static Model ChooseFastest(Model floatModel, QuantizationResult primary, QuantizationOptions q, Int8Settings s, string? replay,
+        SampleSet calibration, SampleSet? eval, TextWriter stdout, TextWriter log)
+    {
+        var candidates = new List<EncodingCandidate> { new(FormatName(q.Format), primary.Model, primary) };
+        if (!s.FormatGiven)
+        {
+            QuantFormat other = q.Format == QuantFormat.Qdq ? QuantFormat.QOperator : QuantFormat.Qdq;
+            TryAdd(candidates, FormatName(other), log, () => Int8Compiler.Compile(floatModel, q with { Format = other }, calibration, primary.Table, eval, _ => { }));
+        }
+
+        if (!s.FormatGiven && floatModel.Graph.Nodes.Any(n => n.IsDefaultDomain && n.OpType is "MatMul" or "Gemm"))
+        {
+            TryAdd(candidates, "dynamic", log, () => DynamicQuantizer.Compile(floatModel, q, calibration));
+        }
+
+        candidates.Add(new EncodingCandidate("float", floatModel, null));
+        SpeedCheckResult speed;
+        if (replay is not null)
+        {
+            if (!candidates.Any(c => c.Name == replay))
+            {
+                throw new InvalidModelException($"chose '{replay}', which is not a candidate for this model and these options ({string.Join(", ", candidates.Select(c => c.Name))})", s.EncodingPlanPath);
+            }
+
+            speed = new SpeedCheckResult(replay, 0, new Dictionary<string, (double, double)>(), Replayed: true);
+        }
+        else
+        {
+            log.WriteLine($"onnxc: speed check: timing {string.Join(", ", candidates.Select(c => c.Name))} in ONNX Runtime");
+            speed = SpeedCheck.Run(candidates, calibration);
+        }
+
+        EncodingCandidate chosen = candidates.Single(c => c.Name == speed.Choice);
+        CompileSummary summary = (chosen.Result ?? primary).Summary;
+        stdout.Write(summary.ToText());
+        foreach (string line in SpeedCheck.Describe(speed))
+        {
+            stdout.WriteLine(line);
+        }
+
+        if (s.ReportPath is not null)
+        {
+            WriteReport(summary, s.ReportPath, speed);
+        }
+
+        return chosen.Model;
+    }
+
+    private static void TryAdd(List<EncodingCandidate> candidates, string name, TextWriter log, Func<QuantizationResult> compile)
+    {
+        try
+        {
+            QuantizationResult r = compile();
+            candidates.Add(new EncodingCandidate(name, r.Model, r));
+        }
+        catch (Exception e) when (e is InvalidModelException or QuantizationException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            // A candidate that cannot be built (nothing it can quantize, a failed verification) is not timed.
+            log.WriteLine($"onnxc: speed check: no {name} candidate: {e.Message}");
+        }
+    }
+
+    private static string FormatName(QuantFormat format) => format == QuantFormat.Qdq ? "qdq" : "qoperator";
 }

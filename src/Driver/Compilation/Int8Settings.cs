@@ -18,6 +18,15 @@ internal sealed record Int8Settings
 
     public string Format { get; init; } = "qdq";
 
+    /// <summary>--format was given: the speed check does not try the other static format.</summary>
+    public bool FormatGiven { get; init; }
+
+    /// <summary>--no-speed-check: write the INT8 model even where float runs faster.</summary>
+    public bool NoSpeedCheck { get; init; }
+
+    /// <summary>--encoding-plan: a --report JSON whose speed-check choice is replayed instead of timing again.</summary>
+    public string? EncodingPlanPath { get; init; }
+
     public string Target { get; init; } = "cpu";
 
     /// <summary>Batch size of a GPU plan for a symbolic batch dimension; null: 1.</summary>

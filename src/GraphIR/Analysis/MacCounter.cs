@@ -20,7 +20,7 @@ public static class MacCounter
                 "Conv" or "ConvInteger" or "QLinearConv" => ConvMacs(node, node.OpType == "QLinearConv" ? 3 : 1),
                 "ConvTranspose" => ConvTransposeMacs(node),
                 "Gemm" => GemmMacs(node),
-                "MatMul" or "MatMulInteger" or "QLinearMatMul" => MatMulMacs(node),
+                "MatMul" or "MatMulInteger" or "QLinearMatMul" or "DynamicQuantizeMatMul" or "MatMulIntegerToFloat" => MatMulMacs(node),
                 _ => 0,
             };
             if (macs is null)

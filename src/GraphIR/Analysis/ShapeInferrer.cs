@@ -53,6 +53,16 @@ internal sealed partial class ShapeInferrer
             {
                 InferFunctionCall(node, function);
             }
+            else if (node.Domain == "com.microsoft" && node.OpType is "DynamicQuantizeMatMul" or "MatMulIntegerToFloat" && node.Outputs[0] is { } y)
+            {
+                // What onnxc's dynamic INT8 writes: float A·B with MatMul's broadcasting (A's type is the output's).
+                ElementType t = node.OpType == "DynamicQuantizeMatMul" ? node.Input(0)?.ElementType ?? ElementType.Undefined : ElementType.Float;
+                TensorShape? shape = MatMulShape(ShapeOf(node.Input(0)), ShapeOf(node.Input(1)));
+                if (t != ElementType.Undefined || shape is not null)
+                {
+                    MergeInto(y, new TensorType(t, shape));
+                }
+            }
 
             return;
         }
