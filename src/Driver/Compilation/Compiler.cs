@@ -113,11 +113,8 @@ internal static class Compiler
             : level == OptimizationLevel.O2 || level.IsInt8 ? OptLevel.O2
             : throw new InvalidOperationException($"{level} is offered on the command line but has no pipeline for {model.Graph}");
         PassManager pipeline = PassPipelines.Build(passLevel, options.Passes);
-        PassRunReport report = pipeline.Run(model, new PassContext(options.Passes, log));
-        if (options.Passes.TimePasses)
-        {
-            log.Write(report.FormatTimings());
-        }
+        // The pass manager prints --time-passes itself.
+        pipeline.Run(model, new PassContext(options.Passes, log));
     }
 
     /// <summary>A model whose operators cannot be brought to <paramref name="opset"/> is unsupported input: exit 2.</summary>

@@ -37,7 +37,17 @@ public sealed partial class PassRegistryTests
     [Fact]
     public void RulesCanBeDisabledByName()
     {
-        PassPipelines.Build(OptLevel.O2, new PassOptions { DisabledPasses = ["fuse-conv-batchnorm"] });
+        static int BatchNorms(PassOptions options)
+        {
+            GraphIR.Model m = new Onnxc.Passes.Training.Networks.NetworkBuilder("x", 3, 6, 6, seed: 1).Conv(4, 3, bias: false).BatchNorm().Relu()
+                .Flatten().Dense(2).Build();
+            PassPipelines.Build(OptLevel.O2, options).Run(m, new PassContext(options));
+            return m.Graph.Nodes.Count(n => n.OpType == "BatchNormalization");
+        }
+
+        // The rule runs by default and folds the BatchNormalization; disabled by its name, it leaves it alone.
+        Assert.Equal(0, BatchNorms(PassOptions.Default));
+        Assert.Equal(1, BatchNorms(new PassOptions { DisabledPasses = ["fuse-conv-batchnorm"] }));
     }
 
     [Fact]
