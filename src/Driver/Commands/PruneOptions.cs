@@ -84,15 +84,11 @@ internal sealed class PruneOptions
 
     public PruneSettings? Read(ParseResult parse, QatSettings? recovery) => !IsSet(parse.RootCommandResult) ? null : new PruneSettings
     {
-        Options = parse.GetValue(_ratio) is null && parse.GetValue(_flops) is null ? null : new PruningOptions
+        Options = parse.GetValue(_ratio) is null && parse.GetValue(_flops) is null ? null : Ranking(parse) with
         {
             Ratio = parse.GetValue(_ratio),
             FlopsReduction = parse.GetValue(_flops),
-            Criterion = Criterion(parse.GetValue(_criterion) ?? "l1")!.Value,
             Global = parse.GetValue(_global),
-            ChannelMultiple = parse.GetValue(_multiple),
-            MinChannels = parse.GetValue(_minimum),
-            Exclude = parse.GetValue(_exclude) ?? [],
         },
         Sparsity = parse.GetValue(_sparsity) is { } sparsity ? Sparsity(sparsity)! with
         {
@@ -109,7 +105,10 @@ internal sealed class PruneOptions
     public bool IsSensitivity(CommandResult r) => r.GetValue(_sensitivity);
 
     /// <summary>--prune-sensitivity: the ranking and rounding options the table prunes each layer by; null without it.</summary>
-    public PruningOptions? ReadSensitivity(ParseResult parse) => !parse.GetValue(_sensitivity) ? null : new PruningOptions
+    public PruningOptions? ReadSensitivity(ParseResult parse) => !parse.GetValue(_sensitivity) ? null : Ranking(parse);
+
+    /// <summary>How channels are ranked, rounded and excluded: what channel pruning and the sensitivity table share.</summary>
+    private PruningOptions Ranking(ParseResult parse) => new()
     {
         Criterion = Criterion(parse.GetValue(_criterion) ?? "l1")!.Value,
         ChannelMultiple = parse.GetValue(_multiple),

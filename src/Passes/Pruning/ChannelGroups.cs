@@ -378,7 +378,7 @@ public sealed class ChannelGroups
         Value x = node.Inputs[0]!;
         bool hasX = Slots(x, out int c);
         bool hasY = Slots(y, out int cy);
-        int? start = hasX && hasY ? ChannelSliceStart(node, x.Shape!.Rank, c, cy) : null;
+        int? start = hasX && hasY ? ChannelSlice(node, x.Shape!.Rank, c, cy)?.Start : null;
         if (start is null)
         {
             FreezeIf(hasX, x, $"Slice node '{node.Name}' slices the channel axis with a step other than 1 (or its bounds are not constant)");
@@ -393,10 +393,11 @@ public sealed class ChannelGroups
     }
 
     /// <summary>
-    /// Where a Slice's output channels start in its input: 0 when the channel axis is not among its axes, the
-    /// clamped start when it is sliced with step 1 and constant bounds, null otherwise (or when the shapes disagree).
+    /// Where a Slice's output channels start in its input, and the position of the channel axis in its axes list
+    /// (-1 when the channel axis is not among them, and the start is 0); the start is clamped as ONNX does for a
+    /// step-1 slice with constant bounds. Null otherwise, or when the shapes disagree.
     /// </summary>
-    internal static int? ChannelSliceStart(Node node, int rank, int c, int cy)
+    internal static (int Start, int AxisIndex)? ChannelSlice(Node node, int rank, int c, int cy)
     {
         long[]? starts = node.Inputs.Count > 1 ? ConstantValues.TryGetInts(node.Input(1)) : node.GetInts("starts") is { } st ? [.. st] : null;
         long[]? ends = node.Inputs.Count > 1 ? ConstantValues.TryGetInts(node.Input(2)) : node.GetInts("ends") is { } en ? [.. en] : null;
@@ -412,7 +413,7 @@ public sealed class ChannelGroups
         int at = Array.FindIndex(axes, v => (v < 0 ? v + rank : v) == 1);
         if (at < 0)
         {
-            return c == cy ? 0 : null;
+            return c == cy ? (0, -1) : null;
         }
 
         if (node.Inputs.Count <= 1)
@@ -427,7 +428,7 @@ public sealed class ChannelGroups
 
         long begin = Math.Clamp(starts[at] < 0 ? starts[at] + c : starts[at], 0, c);
         long end = Math.Clamp(ends[at] < 0 ? ends[at] + c : ends[at], 0, c);
-        return end - begin == cy && cy > 0 ? (int)begin : null;
+        return end - begin == cy && cy > 0 ? ((int)begin, at) : null;
     }
 
     /// <summary>

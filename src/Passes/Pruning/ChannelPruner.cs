@@ -25,7 +25,7 @@ public static class ChannelPruner
         MacCount before = MacCounter.Count(model.Graph);
         long paramsBefore = FloatParameters(model.Graph);
         ChannelGroups groups = ChannelGroups.Analyze(model.Graph);
-        CheckExcludes(model.Graph, options);
+        CheckExcludes(model.Graph, options.Exclude);
         if (groups.Groups.All(g => g.IsFrozen))
         {
             string why = groups.Groups.Count == 0 ? "it has no Conv, Gemm or MatMul with constant float32 weights"
@@ -65,23 +65,24 @@ public static class ChannelPruner
     }
 
     /// <summary>
-    /// The prunable layers (channel families: the groups that share their tensors) by <paramref name="options"/>'
-    /// exclusions, in graph order of their first tensor, each with the plan that removes <paramref name="ratio"/> of
-    /// its channels alone (rounded as <see cref="PruningOptions.ChannelMultiple"/> and the minimum say; empty when
-    /// the layer has none to spare). What <see cref="PruningSensitivity"/> measures one at a time.
+    /// The prunable layers (channel families: the groups that share their tensors) left by <paramref name="options"/>'
+    /// exclusions, with their channel counts, in graph order of their first channel. What
+    /// <see cref="PruningSensitivity"/> prunes one at a time (<see cref="LayerPlan"/>).
     /// </summary>
-    public static IReadOnlyList<(string Key, int Channels, PruningPlan Plan)> LayerPlans(ChannelGroups groups, PruningOptions options, double ratio)
+    public static IReadOnlyList<(string Key, int Channels)> Layers(ChannelGroups groups, PruningOptions options) =>
+        [.. Rank(groups, options).OrderBy(f => f.Ascending.Min(g => g.Id)).Select(f => (f.Key, f.Ascending.Length))];
+
+    /// <summary>
+    /// The plan that removes <paramref name="ratio"/> of layer <paramref name="key"/>'s channels and nothing else,
+    /// rounded as <see cref="PruningOptions.ChannelMultiple"/> and the minimum say (empty when it has none to spare).
+    /// </summary>
+    public static PruningPlan LayerPlan(ChannelGroups groups, PruningOptions options, string key, double ratio)
     {
         List<Family> families = Rank(groups, options);
-        var result = new List<(string, int, PruningPlan)>();
-        foreach (Family f in families.OrderBy(f => f.Ascending.Min(g => g.Id)))
-        {
-            var keeps = families.ToDictionary(x => x.Key, x => x.Ascending.Length, StringComparer.Ordinal);
-            keeps[f.Key] = KeepCount(f.Ascending.Length, 1 - ratio, options);
-            result.Add((f.Key, f.Ascending.Length, FromKeeps(families, keeps)));
-        }
-
-        return result;
+        Family layer = families.Single(f => f.Key == key);
+        var keeps = families.ToDictionary(f => f.Key, f => f.Ascending.Length, StringComparer.Ordinal);
+        keeps[key] = KeepCount(layer.Ascending.Length, 1 - ratio, options);
+        return FromKeeps(families, keeps);
     }
 
     /// <summary>The prunable groups of one layer, least important first; <see cref="Normalised"/> divides by the layer's mean score.</summary>
@@ -296,7 +297,7 @@ public static class ChannelPruner
     {
         int rank = node.Inputs[0]!.Shape!.Rank;
         int cy = node.Outputs[0]!.Shape![1].Value is long n ? (int)n : 0;
-        if (ChannelGroups.ChannelSliceStart(node, rank, kx.Length, cy) is not int begin || !ChannelAxisSliced(node, rank, out int at))
+        if (ChannelGroups.ChannelSlice(node, rank, kx.Length, cy) is not (int begin, int at) || at < 0)
         {
             return; // the channel axis is not sliced: nothing to move
         }
@@ -315,15 +316,6 @@ public static class ChannelPruner
     private static TensorData IndexTensor(Value like, long[] values) => like.ElementType == ElementType.Int32
         ? TensorData.FromInt32s([values.Length], [.. values.Select(v => (int)Math.Clamp(v, int.MinValue, int.MaxValue))])
         : TensorData.FromInt64s([values.Length], values);
-
-    /// <summary>Whether a Slice (opset 10+ form) lists the channel axis, and at which position.</summary>
-    private static bool ChannelAxisSliced(Node node, int rank, out int at)
-    {
-        long[] starts = ConstantValues.TryGetInts(node.Input(1)) ?? [];
-        long[] axes = node.Input(3) is { } a ? ConstantValues.TryGetInts(a) ?? [] : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
-        at = Array.FindIndex(axes, v => (v < 0 ? v + rank : v) == 1);
-        return at >= 0;
-    }
 
     /// <summary>A Split on the channel axis gets the kept size of each output, as an input (opset 13+) or the attribute.</summary>
     private static void RewriteChannelSplit(Graph graph, Node node, Dictionary<Value, bool[]> keep)
@@ -742,9 +734,10 @@ public static class ChannelPruner
     private static bool IsExcluded(Value v, HashSet<string> excluded) =>
         excluded.Count > 0 && (excluded.Contains(v.Name) || (v.Producer is { } p && excluded.Contains(p.Name)));
 
-    private static void CheckExcludes(Graph graph, PruningOptions options)
+    /// <summary>Every --prune-exclude name must be a node or a tensor of the graph (channel pruning and sparsity alike).</summary>
+    internal static void CheckExcludes(Graph graph, IEnumerable<string> names)
     {
-        foreach (string name in options.Exclude)
+        foreach (string name in names)
         {
             if (graph.FindValue(name) is null && !graph.Nodes.Any(n => n.Name == name))
             {

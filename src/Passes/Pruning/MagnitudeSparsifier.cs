@@ -91,14 +91,8 @@ public static class MagnitudeSparsifier
         options.Validate();
         ShapeInference.Run(model);
         Graph graph = model.Graph;
+        ChannelPruner.CheckExcludes(graph, options.Exclude);
         var excluded = new HashSet<string>(options.Exclude, StringComparer.Ordinal);
-        foreach (string name in excluded)
-        {
-            if (graph.FindValue(name) is null && !graph.Nodes.Any(n => n.Name == name))
-            {
-                throw new PruningException($"--prune-exclude {name}: the model has no node or tensor of that name");
-            }
-        }
 
         var targets = new List<Target>();
         var layers = new List<LayerSparsity>();

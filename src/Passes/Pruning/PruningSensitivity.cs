@@ -47,7 +47,7 @@ public static class PruningSensitivity
         long macs = MacCounter.Count(model.Graph).Total;
         double baseline = top1(model);
         ChannelGroups analysis = ChannelGroups.Analyze(model.Graph);
-        var keys = ChannelPruner.LayerPlans(analysis, options, ratios[0]).Select(p => (p.Key, p.Channels)).ToList();
+        IReadOnlyList<(string Key, int Channels)> keys = ChannelPruner.Layers(analysis, options);
         if (keys.Count == 0)
         {
             throw new PruningException("nothing to prune: no layer has a channel group that is not frozen or excluded");
@@ -64,7 +64,7 @@ public static class PruningSensitivity
                 Model copy = Training.TrainingGraphBuilder.Clone(model);
                 ShapeInference.Run(copy);
                 ChannelGroups groups = ChannelGroups.Analyze(copy.Graph);
-                PruningPlan plan = ChannelPruner.LayerPlans(groups, options, ratio).Single(p => p.Key == key).Plan;
+                PruningPlan plan = ChannelPruner.LayerPlan(groups, options, key, ratio);
                 if (plan.Removed.Count == 0)
                 {
                     drops[key].Add(null);

@@ -23,29 +23,17 @@ public static class GradientProbe
 
         var settings = new OptimizerSettings { Kind = OptimizerKind.Sgd, Momentum = 0, WeightDecay = 0 };
         TrainingGraph graph = TrainingGraphBuilder.Build(model, new TrainingSetup { Optimizer = settings });
-        Value logits = graph.Model.Graph.FindValue(graph.Logits)!;
-        int classes = logits.Shape is { Rank: 2 } s && s[1].Value is long k && k > 0 ? checked((int)k)
-            : throw new TrainingException($"the logits '{graph.Logits}' need a static class count, not {logits.Shape}");
+        int classes = Trainer.Classes(graph);
         using var session = new TrainingSession(graph, threads);
         TensorData[] initial = [.. Enumerable.Range(0, graph.Carried.Count).Select(session.Read)];
+        float[][] before = [.. initial.Select((t, c) => graph.Carried[c].Kind == CarriedKind.Parameter ? t.ToFloats() : [])];
         var sums = new Dictionary<string, double[]>(StringComparer.Ordinal);
         int batch = data.FixedBatchSize ?? batchSize;
         int[] indices = SubsetPicker.EvenlySpread(data.Count, Math.Min(data.Count, batches * batch));
         int seen = 0;
         foreach (SampleBatch b in data.Batches(batch, indices))
         {
-            float[] target = new float[b.Count * classes];
-            for (int i = 0; i < b.Count; i++)
-            {
-                long label = b.Labels![i];
-                if (label < 0 || label >= classes)
-                {
-                    throw new SampleDataException($"{Path.GetFileName(data.Path)}: label {label} of sample {b.Indices[i]} is outside [0, {classes}), the model's classes");
-                }
-
-                target[(i * classes) + (int)label] = 1;
-            }
-
+            float[] target = Trainer.LabelTargets(b, classes, data.Path, eps: 0);
             IReadOnlyList<InputTensor> inputs = graph.DropoutMasks.Count == 0 ? b.Inputs
                 : [.. b.Inputs, .. graph.DropoutMasks.Select(m => Ones(m, b.Count))];
             session.Step(inputs, target, null, 0f, [], OptimizerGraph.StepScalars(settings, 1.0, 1));
@@ -54,12 +42,11 @@ public static class GradientProbe
                 CarriedTensor carried = graph.Carried[c];
                 if (carried.Kind == CarriedKind.Parameter)
                 {
-                    float[] before = initial[c].ToFloats();
                     float[] after = session.Read(c).ToFloats();
-                    double[] sum = sums.TryGetValue(carried.Input, out double[]? existing) ? existing : sums[carried.Input] = new double[before.Length];
+                    double[] sum = sums.TryGetValue(carried.Input, out double[]? existing) ? existing : sums[carried.Input] = new double[after.Length];
                     for (int i = 0; i < sum.Length; i++)
                     {
-                        sum[i] += (double)before[i] - after[i];
+                        sum[i] += (double)before[c][i] - after[i];
                     }
                 }
 
@@ -74,12 +61,7 @@ public static class GradientProbe
 
     private static InputTensor Ones(DropoutTraining.Mask mask, int count)
     {
-        long[] dims = [.. mask.Dims];
-        if (dims[0] < 0)
-        {
-            dims[0] = count;
-        }
-
+        long[] dims = Trainer.MaskDims(mask, count);
         var ones = new float[TensorData.CountElements(dims)];
         Array.Fill(ones, 1f);
         return new InputTensor(mask.Input, dims, ones);

@@ -209,11 +209,12 @@ public sealed class Trainer
         return (train, heldOut);
     }
 
-    /// <summary>The label distributions q [B,K]: 1−ε+ε/K on the label, ε/K elsewhere.</summary>
-    private float[] Targets(SampleBatch b, int classes, string path)
+    private float[] Targets(SampleBatch b, int classes, string path) => LabelTargets(b, classes, path, _setup.Loss.LabelSmoothing);
+
+    /// <summary>The label distributions q [B,K]: 1−ε+ε/K on the label, ε/K elsewhere (labels checked against K).</summary>
+    internal static float[] LabelTargets(SampleBatch b, int classes, string path, double eps)
     {
         CheckLabels(b, classes, path);
-        double eps = _setup.Loss.LabelSmoothing;
         var q = new float[b.Count * classes];
         Array.Fill(q, (float)(eps / classes));
         for (int i = 0; i < b.Count; i++)
@@ -271,7 +272,8 @@ public sealed class Trainer
     }
 
     /// <summary>A dropout mask for a batch of <paramref name="count"/>, drawn from the epoch's stream.</summary>
-    private static InputTensor DrawMask(DropoutTraining.Mask mask, int count, Random rng)
+    /// <summary>A Dropout mask's dims for a batch of <paramref name="count"/> (its symbolic batch dimension filled in).</summary>
+    internal static long[] MaskDims(DropoutTraining.Mask mask, int count)
     {
         long[] dims = [.. mask.Dims];
         if (dims[0] < 0)
@@ -279,12 +281,19 @@ public sealed class Trainer
             dims[0] = count;
         }
 
+        return dims;
+    }
+
+    private static InputTensor DrawMask(DropoutTraining.Mask mask, int count, Random rng)
+    {
+        long[] dims = MaskDims(mask, count);
         var data = new float[TensorData.CountElements(dims)];
         DropoutTraining.Draw(mask.Ratio, rng, data);
         return new InputTensor(mask.Input, dims, data);
     }
 
-    private static int Classes(TrainingGraph graph)
+    /// <summary>The class count of the logits, which must be static.</summary>
+    internal static int Classes(TrainingGraph graph)
     {
         Value logits = graph.Model.Graph.FindValue(graph.Logits)!;
         return logits.Shape is { Rank: 2 } s && s[1].Value is long k && k > 0
