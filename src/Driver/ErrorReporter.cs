@@ -1,4 +1,5 @@
 // Turns every way a command can fail into one line on stderr and the exit code that goes with it.
+using Onnxc.Compilation;
 using Onnxc.GraphIR;
 
 namespace Onnxc.Driver;

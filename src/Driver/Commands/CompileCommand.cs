@@ -1,7 +1,7 @@
-// The main onnxc command line (onnxc MODEL -O LEVEL -o OUT): its arguments, their validation, and the call into Compiler.
+// The main onnxc command line (onnxc MODEL -O LEVEL -o OUT): its arguments, their validation, and the call into OnnxCompiler.
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Onnxc.Driver.Compilation;
+using Onnxc.Compilation;
 using Onnxc.Passes.Evaluation;
 using Onnxc.Passes.Opset;
 
@@ -181,7 +181,7 @@ internal sealed class CompileCommand
             },
         };
 
-        Compiler.Compile(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellation);
+        OnnxCompiler.Compile(options, new Progress.ConsoleCompileObserver(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error), cancellation);
         return ExitCodes.Ok;
     }
 

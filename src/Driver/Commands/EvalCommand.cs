@@ -1,6 +1,6 @@
 // onnxc eval MODEL --data PATH: accuracy, latency, size and memory, optionally side by side with a baseline.
 using System.CommandLine;
-using Onnxc.Driver.Compilation;
+using Onnxc.Compilation;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Data;
 using Onnxc.Passes.Evaluation;

@@ -1,6 +1,6 @@
 // onnxc inspect MODEL [--json]: what a model contains, as text for people or stable JSON for scripts.
 using System.CommandLine;
-using Onnxc.Driver.Compilation;
+using Onnxc.Compilation;
 using Onnxc.Driver.Inspection;
 using Onnxc.GraphIR;
 

@@ -1,6 +1,8 @@
 // The compile command's INT8 options: calibration data, scheme, format, target, accuracy control, report.
 using System.CommandLine;
-using Onnxc.Driver.Compilation;
+using Onnxc.Compilation;
+using Onnxc.GraphIR;
+using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Driver.Commands;
 
@@ -124,9 +126,17 @@ internal sealed class Int8Options
         command.Add(_report);
         command.Validators.Add(result =>
         {
-            if (Int8Compilation.Validate(Read(result)) is { } error)
+            try
             {
-                result.AddError(error);
+                if (Int8Settings.Validate(Read(result)) is { } error)
+                {
+                    result.AddError(error);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                // --format or --activations that names no such thing.
+                result.AddError(e.Message);
             }
 
             if (result.GetValue(_samples) is <= 0)
@@ -172,10 +182,9 @@ internal sealed class Int8Options
         Preprocess = r.GetValue(_preprocess),
         CalibrationSamples = r.GetValue(_samples),
         Calibrate = r.GetValue(_calibrate),
-        Activations = r.GetValue(_activations) ?? "u8",
+        Activations = r.GetValue(_activations) is { } a ? QuantizationOptions.ParseActivations(a) : ElementType.UInt8,
         PerTensorWeights = r.GetValue(_perTensor),
-        Format = r.GetValue(_format) ?? "qdq",
-        FormatGiven = r.GetResult(_format) is { Implicit: false },
+        Format = r.GetResult(_format) is { Implicit: false } && r.GetValue(_format) is { } f ? QuantizationOptions.ParseFormat(f) : null,
         NoSpeedCheck = r.GetValue(_noSpeedCheck),
         EncodingPlanPath = r.GetValue(_encodingPlan),
         Target = r.GetValue(_target) ?? "cpu",

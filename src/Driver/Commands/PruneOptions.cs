@@ -1,7 +1,7 @@
 // The compile command's pruning options: --prune-ratio R | --prune-flops R (channels), --sparsity R|2:4 (weights), ranking, rounding, exclusions.
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Onnxc.Driver.Compilation;
+using Onnxc.Compilation;
 using Onnxc.Passes.Pruning;
 
 namespace Onnxc.Driver.Commands;

@@ -1,7 +1,7 @@
 // The compile command's training options: -O int8 --qat (quantization-aware training) and --recover (fine-tuning
 // after pruning) share --data TRAIN --epochs E --lr --batch ... --teacher.
 using System.CommandLine;
-using Onnxc.Driver.Compilation;
+using Onnxc.Compilation;
 
 namespace Onnxc.Driver.Commands;
 

@@ -1,10 +1,11 @@
 // onnxc train / onnxc distill: fine-tune a model on labelled data, or distill it from a teacher, in ONNX Runtime.
 using System.CommandLine;
 using System.Globalization;
-using Onnxc.Driver.Compilation;
+using Onnxc.Compilation;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.Passes.Data;
+using Onnxc.Driver.Progress;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;
@@ -176,7 +177,7 @@ internal sealed class TrainCommand
             TextWriter stdout = parse.InvocationConfiguration.Output;
             foreach (EpochSummary e in result.Epochs)
             {
-                stdout.WriteLine(TrainingProgressBar.Describe(e, e.Epoch == result.BestEpoch));
+                stdout.WriteLine(e.Describe(e.Epoch == result.BestEpoch));
             }
 
             stdout.WriteLine($"wrote {outputPath}: the weights of epoch {result.BestEpoch} ({result.Steps} steps)");

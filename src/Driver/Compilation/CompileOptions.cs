@@ -1,11 +1,11 @@
 // Everything the main onnxc command was asked to do, read once from the command line.
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
 /// <summary>
 /// The compile request. Pass-related flags (--target, --calibration) become members here when the passes they steer exist; the command line and the
 /// compiler meet only through this record, so either side can grow without reshaping the other.
 /// </summary>
-internal sealed record CompileOptions
+public sealed record CompileOptions
 {
     public required string ModelPath { get; init; }
 

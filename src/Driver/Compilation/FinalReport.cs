@@ -6,7 +6,7 @@ using Onnxc.GraphIR.Onnx;
 using Onnxc.Passes.Data;
 using Onnxc.Passes.Evaluation;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
 /// <summary>
 /// After the output is written, measures it against the input model the way <c>onnxc eval --baseline</c> does

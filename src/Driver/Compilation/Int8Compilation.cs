@@ -4,7 +4,10 @@ using Onnxc.Passes.Calibration;
 using Onnxc.Passes.Data;
 using Onnxc.Passes.Quantization;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
+
+/// <summary>What INT8 compilation made: the model, the quantizer's summary (null for float or QAT) and the encoding written.</summary>
+internal sealed record Int8Outcome(Model Model, CompileSummary? Summary, string Encoding);
 
 internal static class Int8Compilation
 {
@@ -12,7 +15,7 @@ internal static class Int8Compilation
     /// The quantized model. Static INT8 calibrates on <see cref="Int8Settings.CalibrationPath"/>; dynamic INT8 needs no
     /// data. The compile summary goes to <paramref name="stdout"/> (and to --report as JSON); progress to <paramref name="log"/>.
     /// </summary>
-    public static Model Run(Model model, CompileOptions options, TextWriter stdout, TextWriter log)
+    public static Int8Outcome Run(Model model, CompileOptions options, TextWriter stdout, TextWriter log, CompileObserver observer)
     {
         Int8Settings s = options.Int8 ?? new Int8Settings();
         QuantizationOptions q = ToOptions(s);
@@ -34,11 +37,11 @@ internal static class Int8Compilation
             SampleSet calibration = SampleData.Open(s.CalibrationPath, model, s.Preprocess);
             if (options.Qat is { } qat)
             {
-                return QuantizationAwareTraining.Run(model, q, calibration, qat, options, stdout, log);
+                return new Int8Outcome(QuantizationAwareTraining.Run(model, q, calibration, qat, options, stdout, log, observer), null, "qdq");
             }
 
             SampleSet? eval = s.EvalDataPath is null ? null : SampleData.Open(s.EvalDataPath, model, s.Preprocess);
-            result = CalibrationProgress.Run(log, progress => Int8Compiler.Compile(
+            result = observer.Calibrating(progress => Int8Compiler.Compile(
                 model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, null, eval, line => log.WriteLine("onnxc: " + line)));
             bool gpuTarget = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
             if (!s.NoSpeedCheck && !gpuTarget)
@@ -58,7 +61,7 @@ internal static class Int8Compilation
             LowerForGpu(result.Model, gpu, s.PlanBatch ?? 1, options.ModelPath, stdout);
         }
 
-        return result.Model;
+        return new Int8Outcome(result.Model, result.Summary, options.Level == OptimizationLevel.Int8Dynamic ? "dynamic" : FormatName(q.Format));
     }
 
     /// <summary>
@@ -85,9 +88,9 @@ internal static class Int8Compilation
     public static string? Validate(Int8Settings s)
     {
         bool gpu = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
-        if (gpu && s.Format != "qdq")
+        if (gpu && s.Format == QuantFormat.QOperator)
         {
-            return $"--target {s.Target} lowers the QDQ form; --format {s.Format} cannot be lowered";
+            return $"--target {s.Target} lowers the QDQ form; --format qoperator cannot be lowered";
         }
 
         if (!gpu && s.PlanBatch is not null)
@@ -124,9 +127,10 @@ internal static class Int8Compilation
             // The GPU target's file must still give right answers in ONNX Runtime on any CPU, so it takes the
             // encoding that is safe without VNNI; only --target cpu-vnni asks for full 8-bit weights.
             Target = QuantTarget.Parse(Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } ? "cpu" : s.Target),
-            Activations = QuantizationOptions.ParseActivations(s.Activations),
+            Activations = s.Activations == ElementType.UInt8 || s.Activations == ElementType.Int8 ? s.Activations
+                : throw new ArgumentException($"--activations must be u8 or s8, not {s.Activations}"),
             Weights = s.PerTensorWeights ? WeightGranularity.PerTensor : WeightGranularity.PerChannel,
-            Format = QuantizationOptions.ParseFormat(s.Format),
+            Format = s.Format ?? QuantFormat.Qdq,
             Exclude = s.Exclude,
             Calibration = calibration,
             Verify = s.NoVerify ? VerifyMode.Skip : VerifyMode.Verify,
@@ -153,17 +157,17 @@ internal static class Int8Compilation
     /// The speed check (see <see cref="SpeedCheck"/>): builds the other candidates, times them (or replays
     /// --encoding-plan) and returns the fastest, printing the summary of what is written and the timings.
     /// </summary>
-    private static Model ChooseFastest(Model floatModel, QuantizationResult primary, QuantizationOptions q, Int8Settings s, string? replay,
+    private static Int8Outcome ChooseFastest(Model floatModel, QuantizationResult primary, QuantizationOptions q, Int8Settings s, string? replay,
         SampleSet calibration, SampleSet? eval, TextWriter stdout, TextWriter log)
     {
         var candidates = new List<EncodingCandidate> { new(FormatName(q.Format), primary.Model, primary) };
-        if (!s.FormatGiven)
+        if (s.Format is null)
         {
             QuantFormat other = q.Format == QuantFormat.Qdq ? QuantFormat.QOperator : QuantFormat.Qdq;
             TryAdd(candidates, FormatName(other), log, () => Int8Compiler.Compile(floatModel, q with { Format = other }, calibration, primary.Table, eval, _ => { }));
         }
 
-        if (!s.FormatGiven && floatModel.Graph.Nodes.Any(n => n.IsDefaultDomain && n.OpType is "MatMul" or "Gemm"))
+        if (s.Format is null && floatModel.Graph.Nodes.Any(n => n.IsDefaultDomain && n.OpType is "MatMul" or "Gemm"))
         {
             TryAdd(candidates, "dynamic", log, () => DynamicQuantizer.Compile(floatModel, q, calibration));
         }
@@ -198,7 +202,7 @@ internal static class Int8Compilation
             WriteReport(summary, s.ReportPath, speed);
         }
 
-        return chosen.Model;
+        return new Int8Outcome(chosen.Model, chosen.Result?.Summary, chosen.Name);
     }
 
     private static void TryAdd(List<EncodingCandidate> candidates, string name, TextWriter log, Func<QuantizationResult> compile)

@@ -1,25 +1,30 @@
-// The INT8 flags of the compile command (-O int8 / int8-dynamic), read once from the command line.
-namespace Onnxc.Driver.Compilation;
+// What a compile asks of INT8 quantization (-O int8 / int8-dynamic): the command's flags, typed.
+using Onnxc.GraphIR;
+using Onnxc.Passes.Quantization;
 
-/// <summary>What the user asked of quantization; <see cref="Compiler"/> turns it into the library's options.</summary>
-internal sealed record Int8Settings
+namespace Onnxc.Compilation;
+
+/// <summary>What the caller asked of quantization; <see cref="OnnxCompiler"/> turns it into the passes' options.</summary>
+public sealed record Int8Settings
 {
+    /// <summary>--calibration: a .npy file, an image folder or ONNX test-data folders; -O int8 needs it.</summary>
     public string? CalibrationPath { get; init; }
 
+    /// <summary>--preprocess: how images and arrays become input tensors (scale=, mean=, std=, crop=, channels=).</summary>
     public string? Preprocess { get; init; }
 
     public int? CalibrationSamples { get; init; }
 
+    /// <summary>--calibrate: minmax, entropy or percentile[:P]; null for the default.</summary>
     public string? Calibrate { get; init; }
 
-    public string Activations { get; init; } = "u8";
+    /// <summary>--activations: the element type of quantized activations, UInt8 (default) or Int8.</summary>
+    public ElementType Activations { get; init; } = ElementType.UInt8;
 
     public bool PerTensorWeights { get; init; }
 
-    public string Format { get; init; } = "qdq";
-
-    /// <summary>--format was given: the speed check does not try the other static format.</summary>
-    public bool FormatGiven { get; init; }
+    /// <summary>--format: QDQ or QOperator. Null: QDQ, and the speed check may choose QOperator instead.</summary>
+    public QuantFormat? Format { get; init; }
 
     /// <summary>--no-speed-check: write the INT8 model even where float runs faster.</summary>
     public bool NoSpeedCheck { get; init; }
@@ -41,4 +46,10 @@ internal sealed record Int8Settings
     public bool NoVerify { get; init; }
 
     public string? ReportPath { get; init; }
+
+    /// <summary>
+    /// What is wrong with these settings before any model is read (a GPU target with QOperator, --plan-batch for a
+    /// CPU target, an unknown target or calibration method), or null when nothing is.
+    /// </summary>
+    public static string? Validate(Int8Settings settings) => Int8Compilation.Validate(settings);
 }

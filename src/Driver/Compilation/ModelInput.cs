@@ -3,9 +3,9 @@ using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
-internal static class ModelInput
+public static class ModelInput
 {
     /// <summary>
     /// Loads and verifies <paramref name="path"/>. Throws <see cref="InvalidModelException"/> (exit 2) for a

@@ -1,12 +1,12 @@
 // The -O levels onnxc can run; a level exists here only once its pipeline does.
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
 /// <summary>
 /// An optimization level as named on the command line (<c>-O 0</c>). Each level stands for one pipeline that
-/// <see cref="Compiler"/> builds as plain code. A new level (1, 2, int8, int8-dynamic) is added here together with
+/// <see cref="OnnxCompiler"/> builds as plain code. A new level (1, 2, int8, int8-dynamic) is added here together with
 /// its pipeline, never before, so the command refuses a level it cannot honour instead of silently doing less.
 /// </summary>
-internal sealed record OptimizationLevel(string Name, string Description)
+public sealed record OptimizationLevel(string Name, string Description)
 {
     /// <summary>No passes: load, verify and write the model back out.</summary>
     public static OptimizationLevel O0 { get; } = new("0", "no optimization: load, verify and re-emit the model");

@@ -1,9 +1,9 @@
 // The pruning flags of the compile command (--prune-ratio / --prune-flops / --sparsity ...), read once from the command line.
 using Onnxc.Passes.Pruning;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
-internal sealed record PruneSettings
+public sealed record PruneSettings
 {
     /// <summary>Structured (channel) pruning; null when only --sparsity is asked for.</summary>
     public PruningOptions? Options { get; init; }

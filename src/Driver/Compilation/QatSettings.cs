@@ -1,7 +1,7 @@
 // The quantization-aware training flags of -O int8 --qat, read once from the command line.
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
-internal sealed record QatSettings
+public sealed record QatSettings
 {
     public required string DataPath { get; init; }
 

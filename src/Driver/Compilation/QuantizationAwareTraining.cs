@@ -9,12 +9,12 @@ using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
 internal static class QuantizationAwareTraining
 {
     /// <summary>The QAT model; the epochs, and with --val-data the top-1 of PTQ and QAT at the same width, go to <paramref name="stdout"/>.</summary>
-    public static Model Run(Model model, QuantizationOptions quantization, SampleSet calibration, QatSettings s, CompileOptions options, TextWriter stdout, TextWriter log)
+    public static Model Run(Model model, QuantizationOptions quantization, SampleSet calibration, QatSettings s, CompileOptions options, TextWriter stdout, TextWriter log, CompileObserver observer)
     {
         string preprocess = options.Int8?.Preprocess ?? "";
         SampleSet train = SampleData.Open(s.DataPath, model, preprocess);
@@ -37,7 +37,7 @@ internal static class QuantizationAwareTraining
         QatResult result;
         try
         {
-            result = TrainingProgressBar.Run(log, progress =>
+            result = observer.Training(progress =>
                 QatCompiler.Compile(model, quantization, calibration, s.WeightBits, setup, training, train, validation, teacher, progress,
                     line => log.WriteLine("onnxc: " + line)));
         }
@@ -48,7 +48,7 @@ internal static class QuantizationAwareTraining
 
         foreach (EpochSummary e in result.Training.Epochs)
         {
-            stdout.WriteLine(TrainingProgressBar.Describe(e, e.Epoch == result.Training.BestEpoch));
+            stdout.WriteLine(e.Describe(e.Epoch == result.Training.BestEpoch));
         }
 
         if (validation is not null)

@@ -2,9 +2,9 @@
 using Onnxc.GraphIR;
 using Onnxc.Passes.Data;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
-internal static class SampleData
+public static class SampleData
 {
     /// <summary>The model's fed inputs (initializers excluded) as the data reader describes them; symbolic dims are -1.</summary>
     public static IReadOnlyList<ModelInputSpec> InputsOf(Model model) =>

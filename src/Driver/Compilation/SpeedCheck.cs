@@ -7,14 +7,17 @@ using Onnxc.Passes.Data;
 using Onnxc.Passes.Evaluation;
 using Onnxc.Passes.Quantization;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
 /// <param name="Name">qdq, qoperator, dynamic or float.</param>
+/// <param name="Model">The candidate model as it would be written.</param>
 /// <param name="Result">The quantization that made it; null for the float model.</param>
 internal sealed record EncodingCandidate(string Name, Model Model, QuantizationResult? Result);
 
+/// <param name="Choice">The candidate written: the fastest at the batched size, or the replayed one.</param>
 /// <param name="Batch">The batched size timed (the calibration data's fixed batch, else 32).</param>
 /// <param name="Medians">Median milliseconds per candidate at batch 1 and at <paramref name="Batch"/>; empty when replayed.</param>
+/// <param name="Replayed">The choice came from --encoding-plan, not from timing.</param>
 internal sealed record SpeedCheckResult(string Choice, int Batch, IReadOnlyDictionary<string, (double Batch1, double BatchB)> Medians, bool Replayed)
 {
     public JsonObject ToJson()

@@ -8,7 +8,7 @@ using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
 internal static class StructuredPruning
 {
@@ -18,7 +18,7 @@ internal static class StructuredPruning
     /// --sparsity made. The summaries and the epochs go to <paramref name="stdout"/>; with --val-data the top-1 of
     /// the original, the pruned and the recovered model too.
     /// </summary>
-    public static Model Run(Model model, PruneSettings settings, CompileOptions options, TextWriter stdout, TextWriter log, CancellationToken cancellation)
+    public static Model Run(Model model, PruneSettings settings, CompileOptions options, TextWriter stdout, TextWriter log, CompileObserver observer, CancellationToken cancellation)
     {
         Model original = TrainingGraphBuilder.Clone(model);
         Model pruned = model;
@@ -76,7 +76,7 @@ internal static class StructuredPruning
         try
         {
             log.WriteLine($"recovering {Path.GetFileName(options.ModelPath)} on {train.Description}, distilled from {(s.TeacherPath is null ? "the unpruned model" : Path.GetFileName(s.TeacherPath))}");
-            trained = TrainingProgressBar.Run(log, progress => new Trainer(pruned, setup, training).Run(train, validation, teacher, progress, cancellation));
+            trained = observer.Training(progress => new Trainer(pruned, setup, training).Run(train, validation, teacher, progress, cancellation));
         }
         catch (TrainingException e)
         {
@@ -91,7 +91,7 @@ internal static class StructuredPruning
 
         foreach (EpochSummary e in trained.Epochs)
         {
-            stdout.WriteLine(TrainingProgressBar.Describe(e, e.Epoch == trained.BestEpoch));
+            stdout.WriteLine(e.Describe(e.Epoch == trained.BestEpoch));
         }
 
         if (validation is not null)

@@ -3,7 +3,7 @@ using System.Globalization;
 using Onnxc.Passes.Training;
 using Spectre.Console;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Driver.Progress;
 
 /// <summary>
 /// On an interactive stderr, a Spectre.Console bar per epoch shows the steps, the running loss and the
@@ -40,14 +40,6 @@ internal sealed class TrainingProgressBar : ITrainingProgress
         return result;
     }
 
-    /// <summary>One epoch as a line: loss, training and validation top-1, throughput, time.</summary>
-    public static string Describe(EpochSummary e, bool isBest)
-    {
-        string validation = e.ValidationAccuracy is { } v ? string.Create(CultureInfo.InvariantCulture, $"val top-1 {100 * v:F2}%, ") : "";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {e.Epoch}: loss {e.MeanLoss:F4}, train top-1 {100 * e.TrainAccuracy:F2}%, {validation}{e.SamplesPerSecond:F0} samples/s, {e.Seconds:F1} s, working set {e.WorkingSetBytes / (1024 * 1024)} MiB{(isBest ? " (best)" : "")}");
-    }
-
     public void EpochStarted(int epoch, int epochs, int steps)
     {
         _epoch = epoch;
@@ -67,12 +59,12 @@ internal sealed class TrainingProgressBar : ITrainingProgress
     {
         if (_task is not null)
         {
-            _task.Description = Describe(summary, isBest);
+            _task.Description = summary.Describe(isBest);
             _task.StopTask();
         }
         else
         {
-            _log.WriteLine(Describe(summary, isBest));
+            _log.WriteLine(summary.Describe(isBest));
         }
     }
 

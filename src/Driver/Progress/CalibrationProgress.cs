@@ -1,7 +1,7 @@
 // A progress bar for calibration, drawn only when stderr is an interactive terminal.
 using Spectre.Console;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Driver.Progress;
 
 /// <summary>
 /// Runs <c>work</c> with a calibration progress callback. On a terminal the callback moves a Spectre.Console bar on

@@ -1,16 +1,60 @@
-// The main job of onnxc: load and verify a model, run the pipeline of the chosen level, write ONNX back out.
+// The main job of onnxc as a library call: load and verify a model, run the pipeline of the chosen level, write ONNX back out.
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
 using Onnxc.Passes;
 using Onnxc.Passes.Opset;
+using Onnxc.Passes.Quantization;
 
-namespace Onnxc.Driver.Compilation;
+namespace Onnxc.Compilation;
 
-internal static class Compiler
+/// <summary>
+/// The compile order every caller shares (the onnxc command, the MSBuild task, users' code): opset upgrade, the
+/// level's float pipeline (-O 1/2), pruning, INT8 quantization with the speed check or GPU lowering, a final
+/// verification of whatever the passes changed, the write (to a temporary file, then renamed), and the final report.
+/// </summary>
+/// <remarks>
+/// Failures are exceptions that name the file, and the node where there is one:
+/// <see cref="InvalidModelException"/> (the model or an option does not fit it),
+/// <see cref="Passes.Data.SampleDataException"/> (calibration or evaluation data),
+/// <see cref="FileAccessException"/> (a file that cannot be read or written),
+/// <see cref="QuantizationException"/> (the INT8 model failed self-verification; nothing was written) and
+/// <see cref="OperationCanceledException"/>. Anything else is a bug in onnxc. The input is never modified.
+/// </remarks>
+public static class OnnxCompiler
 {
-    /// <param name="log">Where pass diagnostics go (--time-passes, --print-ir-after, --debug-rewrites): stderr.</param>
-    public static void Compile(CompileOptions options, TextWriter stdout, TextWriter log, CancellationToken cancellation = default)
+    /// <summary>Compiles <see cref="CompileOptions.ModelPath"/> to <see cref="CompileOptions.OutputPath"/>.</summary>
+    /// <param name="options">What to do; <see cref="Int8Settings.Validate"/> checks the INT8 part before any model is read.</param>
+    /// <param name="observer">Receives the summary and diagnostic lines and runs progress displays; null for none.</param>
+    /// <param name="cancellation">Stops a long compile (calibration, training); nothing is written then.</param>
+    public static CompileResult Compile(CompileOptions options, CompileObserver? observer = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        observer ??= CompileObserver.None;
+        var summary = new List<string>();
+        using var stdout = new LineWriter(line =>
+        {
+            summary.Add(line);
+            observer.Summary(line);
+        });
+        using var log = new LineWriter(observer.Diagnostic);
+        Int8Outcome? int8 = Run(options, stdout, log, observer, cancellation);
+        stdout.Flush();
+        log.Flush();
+        return new CompileResult
+        {
+            ModelPath = options.ModelPath,
+            OutputPath = options.OutputPath,
+            Level = options.Level,
+            InputBytes = new FileInfo(options.ModelPath).Length,
+            OutputBytes = new FileInfo(options.OutputPath).Length,
+            Summary = summary,
+            Quantization = int8?.Summary,
+            Encoding = int8?.Encoding,
+        };
+    }
+
+    private static Int8Outcome? Run(CompileOptions options, TextWriter stdout, TextWriter log, CompileObserver observer, CancellationToken cancellation)
     {
         Model model = ModelInput.LoadVerified(options.ModelPath);
 
@@ -43,13 +87,15 @@ internal static class Compiler
                 RunPipeline(model, options with { Level = OptimizationLevel.O2 }, log);
             }
 
-            model = StructuredPruning.Run(model, prune, options, stdout, log, cancellation);
+            model = StructuredPruning.Run(model, prune, options, stdout, log, observer, cancellation);
         }
 
+        Int8Outcome? int8 = null;
         if (options.Level.IsInt8)
         {
             // Quantization calibrates the graph as it will run: after the float cleanup and fusions.
-            model = Int8Compilation.Run(model, options, stdout, log);
+            int8 = Int8Compilation.Run(model, options, stdout, log, observer);
+            model = int8.Model;
         }
 
         if (model.ChangeCount != changesBefore)
@@ -71,11 +117,14 @@ internal static class Compiler
             stdout.WriteLine(DescribeSparseStorage(model));
         }
 
+        cancellation.ThrowIfCancellationRequested();
         Save(model, options);
         if (options.Int8?.EvalDataPath is { } evalData)
         {
             FinalReport.Write(options, evalData, options.Goal, stdout);
         }
+
+        return int8;
     }
 
     /// <summary>One line: which float weights go out as sparse_initializer and the bytes that saves, or why none do.</summary>

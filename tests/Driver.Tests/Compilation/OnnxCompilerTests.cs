@@ -1,0 +1,121 @@
+// The library API: OnnxCompiler.Compile does what the command does, reports through its observer, throws typed errors.
+using Onnxc.Compilation;
+using Onnxc.GraphIR;
+using Onnxc.Passes.Quantization;
+using Onnxc.TestSupport;
+
+namespace Onnxc.Driver.Tests.Compilation;
+
+public sealed class OnnxCompilerTests
+{
+    private static readonly string s_model = Path.Combine(SharedData.RepoRoot, "models", "shapes-cnn.onnx");
+    private static readonly string s_calibration = Path.Combine(SharedData.RepoRoot, "models", "shapes-calib", "images.npy");
+    private const string Preprocess = "scale=0.00392156862745098";
+
+    [Fact]
+    public void Int8CompileReturnsTheSummaryTheCommandPrintsAndWritesTheSameFile()
+    {
+        using var dir = new TempDir();
+        var observer = new RecordingObserver();
+        var options = new CompileOptions
+        {
+            ModelPath = s_model,
+            OutputPath = dir.File("api.onnx"),
+            Level = OptimizationLevel.Int8,
+            Int8 = new Int8Settings { CalibrationPath = s_calibration, Preprocess = Preprocess, NoSpeedCheck = true },
+        };
+
+        CompileResult result = OnnxCompiler.Compile(options, observer);
+        CliResult cli = CliRunner.Run(s_model, "-O", "int8", "--calibration", s_calibration, "--preprocess", Preprocess,
+            "--no-speed-check", "-o", dir.File("cli.onnx"));
+
+        Assert.True(cli.ExitCode == ExitCodes.Ok, cli.ToString());
+        // The same lines, but for the calibration's wall time.
+        Assert.Equal(cli.Stdout.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n').Select(WithoutSeconds), result.Summary.Select(WithoutSeconds));
+        Assert.Equal(result.Summary, observer.Summaries);
+        Assert.Contains(observer.Summaries, l => l.Contains("quantized", StringComparison.Ordinal));
+        Assert.Equal("qdq", result.Encoding);
+        Assert.NotNull(result.Quantization);
+        Assert.True(result.Quantization.QuantizedOps > 0);
+        Assert.Equal(new FileInfo(options.OutputPath).Length, result.OutputBytes);
+        Assert.Equal(new FileInfo(s_model).Length, result.InputBytes);
+        Assert.True(result.OutputBytes < result.InputBytes, $"{result.OutputBytes} B INT8 vs {result.InputBytes} B float");
+        Assert.Equal(File.ReadAllBytes(dir.File("cli.onnx")), File.ReadAllBytes(options.OutputPath));
+        Assert.True(observer.Calibrations == 1, "calibration runs through the observer once");
+    }
+
+    [Fact]
+    public void FloatLevelsCarryNoQuantizationAndPassDiagnosticsToTheObserver()
+    {
+        using var dir = new TempDir();
+        var observer = new RecordingObserver();
+        var options = new CompileOptions
+        {
+            ModelPath = s_model,
+            OutputPath = dir.File("o2.onnx"),
+            Level = OptimizationLevel.O2,
+            Passes = Passes.PassOptions.Default with { TimePasses = true },
+        };
+
+        CompileResult result = OnnxCompiler.Compile(options, observer);
+
+        Assert.Null(result.Quantization);
+        Assert.Null(result.Encoding);
+        Assert.Empty(result.Summary);
+        // --time-passes' table, once, line by line.
+        Assert.Single(observer.Diagnostics, l => l.StartsWith("total ", StringComparison.Ordinal));
+        Assert.True(File.Exists(options.OutputPath));
+    }
+
+    [Fact]
+    public void ABadModelIsAnInvalidModelExceptionNamingTheFileAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        string bad = dir.File("bad.onnx");
+        File.WriteAllBytes(bad, [0x08, 0x07, 0x12, 0xff, 0xff]);
+        var options = new CompileOptions { ModelPath = bad, OutputPath = dir.File("out.onnx"), Level = OptimizationLevel.O2 };
+
+        InvalidModelException e = Assert.Throws<InvalidModelException>(() => OnnxCompiler.Compile(options));
+
+        Assert.Contains("bad.onnx", e.Message, StringComparison.Ordinal);
+        Assert.Equal(["bad.onnx"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Int8WithoutCalibrationIsRefusedBeforeAnythingIsWritten()
+    {
+        using var dir = new TempDir();
+        var options = new CompileOptions { ModelPath = s_model, OutputPath = dir.File("out.onnx"), Level = OptimizationLevel.Int8 };
+
+        InvalidModelException e = Assert.Throws<InvalidModelException>(() => OnnxCompiler.Compile(options));
+
+        Assert.Contains("--calibration", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void ValidateRefusesQOperatorForAGpuTarget() =>
+        Assert.Contains("qoperator", Int8Settings.Validate(new Int8Settings { Target = "rtx2050", Format = QuantFormat.QOperator }));
+
+    private static string WithoutSeconds(string line) =>
+        System.Text.RegularExpressions.Regex.Replace(line, @"[0-9.]+ s\b", "# s");
+
+    private sealed class RecordingObserver : CompileObserver
+    {
+        public List<string> Summaries { get; } = [];
+
+        public List<string> Diagnostics { get; } = [];
+
+        public int Calibrations { get; private set; }
+
+        public override void Summary(string line) => Summaries.Add(line);
+
+        public override void Diagnostic(string line) => Diagnostics.Add(line);
+
+        public override T Calibrating<T>(Func<Action<int, int>?, T> calibrate)
+        {
+            Calibrations++;
+            return calibrate(null);
+        }
+    }
+}
