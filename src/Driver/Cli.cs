@@ -50,12 +50,115 @@ public static class Cli
         }
     }
 
-    internal static RootCommand CreateRootCommand()
+    internal static RootCommand CreateRootCommand() => CreateRootCommand(out _);
+
+    /// <summary>
+    /// The compile request that <paramref name="args"/> (the command's own arguments: MODEL -O LEVEL -o OUT ...)
+    /// ask for, checked as the command checks them; the MSBuild task reads its items' metadata this way, so
+    /// every option of the command is reachable from an item. A mistake throws <see cref="ArgumentException"/>
+    /// with the command's one-line message.
+    /// </summary>
+    public static Compilation.CompileOptions ReadCompileOptions(IReadOnlyList<string> args)
+    {
+        RootCommand root = CreateRootCommand(out CompileCommand compile);
+        return ReadCompileOptions(root, compile, args);
+    }
+
+    /// <summary>
+    /// The compile request of an MSBuild item: <paramref name="model"/> to <paramref name="output"/>, with each
+    /// option named as item metadata in PascalCase (<c>CalibrationSamples="128"</c> is
+    /// <c>--calibration-samples 128</c>, <c>Optimization</c> is <c>-O</c>). A flag is "true" or "false"; a
+    /// repeatable option takes a semicolon-separated list; empty metadata is left out. An unknown name or a bad
+    /// value throws <see cref="ArgumentException"/> naming the metadata.
+    /// </summary>
+    public static Compilation.CompileOptions ReadCompileOptions(string model, string output, IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        RootCommand root = CreateRootCommand(out CompileCommand compile);
+        var args = new List<string> { model, "-o", output };
+        foreach ((string name, string value) in metadata)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                continue;
+            }
+
+            string flag = name == "Optimization" ? "-O" : "--" + KebabCase(name);
+            Option? option = root.Options.FirstOrDefault(o => o.Name == flag || o.Aliases.Contains(flag));
+            if (option is null || option.Action is not null || flag is "--output" or "-o")
+            {
+                throw new ArgumentException($"metadata {name}: onnxc has no compile option {flag}");
+            }
+
+            if (option.ValueType == typeof(bool))
+            {
+                if (!bool.TryParse(value, out bool on))
+                {
+                    throw new ArgumentException($"metadata {name}=\"{value}\": {flag} is a flag, true or false");
+                }
+
+                if (on)
+                {
+                    args.Add(flag);
+                }
+            }
+            else if (option.ValueType.IsArray)
+            {
+                foreach (string part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    args.Add(flag);
+                    args.Add(part);
+                }
+            }
+            else
+            {
+                args.Add(flag);
+                args.Add(value);
+            }
+        }
+
+        return ReadCompileOptions(root, compile, args);
+    }
+
+    private static string KebabCase(string name)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                sb.Append('-');
+            }
+
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return sb.ToString();
+    }
+
+    private static Compilation.CompileOptions ReadCompileOptions(RootCommand root, CompileCommand compile, IReadOnlyList<string> args)
+    {
+        ParseResult parse = root.Parse([.. args]);
+        if (parse.Errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')).Distinct()));
+        }
+
+        if (parse.CommandResult.Command != root || parse.Action is not null && parse.Action != root.Action)
+        {
+            throw new ArgumentException($"'{string.Join(' ', args)}' is not a compile (a subcommand, --help, --version or a --list option)");
+        }
+
+        return compile.Read(parse);
+    }
+
+    private static RootCommand CreateRootCommand(out CompileCommand compile)
     {
         var root = new RootCommand(
             "onnxc compiles ONNX models: it loads and verifies MODEL, optimizes it at the chosen -O level and "
             + "writes standard ONNX to OUT. 'onnxc inspect MODEL' describes a model.");
-        new CompileCommand().AddTo(root);
+        compile = new CompileCommand();
+        compile.AddTo(root);
         root.Add(new InspectCommand().Create());
         root.Add(new EvalCommand().Create());
         root.Add(new RunCommand().Create());

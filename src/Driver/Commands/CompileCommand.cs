@@ -157,7 +157,14 @@ internal sealed class CompileCommand
 
     private int Execute(ParseResult parse, CancellationToken cancellation)
     {
-        var options = new CompileOptions
+        OnnxCompiler.Compile(Read(parse), new Progress.ConsoleCompileObserver(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error), cancellation);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The compile request a parse without errors asks for.</summary>
+    internal CompileOptions Read(ParseResult parse)
+    {
+        return new CompileOptions
         {
             ModelPath = parse.GetRequiredValue(_model),
             OutputPath = parse.GetRequiredValue(_output),
@@ -180,9 +187,6 @@ internal sealed class CompileCommand
                 DebugRewrites = parse.GetValue(_debugRewrites),
             },
         };
-
-        OnnxCompiler.Compile(options, new Progress.ConsoleCompileObserver(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error), cancellation);
-        return ExitCodes.Ok;
     }
 
     /// <summary>A pass name the registry does not know is a command-line mistake (exit 1).</summary>
