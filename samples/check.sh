@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The MSBuild integration end to end, as a user meets it: pack Onnxc.Build into a local feed, build the sample app
 # (its first build compiles the shipped model to INT8), build again (nothing is compiled), change one option
-# (the model is compiled again), run the app (the compiled model in ONNX Runtime, with its accuracy), refuse a bad
+# (the model is compiled again), touch its calibration file (again), run the app (the compiled model in ONNX Runtime, with its accuracy), refuse a bad
 # OnnxModel with one MSBuild error and no output, and clean. Prints "sample: ok" at the end, exits non-zero on
 # the first check that fails. Usage: samples/check.sh   (from anywhere; about 2 minutes)
 set -euo pipefail
@@ -42,6 +42,11 @@ echo "== a changed option (CalibrationSamples 128): compiles again"
 build changed -p:ShapesCalibrationSamples=128 || { tail -30 "$logs/changed.log"; fail "build with a changed option"; }
 [[ $(compiled changed) -eq 1 ]] || fail "a changed option did not recompile the model"
 grep -q 'on 128 samples' "$logs/changed.log" || fail "the recompiled model was not calibrated on 128 samples"
+
+echo "== a touched calibration file: compiles again"
+touch "$repo/models/shapes-calib/images.npy"
+build touched -p:ShapesCalibrationSamples=128 || { tail -30 "$logs/touched.log"; fail "build after touching the calibration file"; }
+[[ $(compiled touched) -eq 1 ]] || fail "a newer calibration file did not recompile the model"
 
 echo "== run: the compiled model in ONNX Runtime"
 line=$(dotnet "$out/ShapesApp.dll" </dev/null) || fail "the app failed"

@@ -68,6 +68,21 @@ public sealed class ExternalDataTests
         Assert.False(OnnxImporter.Load(dir.File("b.onnx")).Graph.FindValue("big")!.Initializer!.IsExternal);
     }
 
+    [Fact]
+    public void ExternalDataFiles_lists_each_existing_location_once_and_leaves_out_unsafe_ones()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("w.bin"), new byte[64]);
+        File.WriteAllBytes(dir.File("v.bin"), new byte[64]);
+        string path = Write(dir, "m.onnx", ReluModel(External("w", "w.bin", 0, 24, 2, 3), External("w2", "w.bin", 24, 8, 2),
+            External("v", "v.bin", 0, 8, 2), External("gone", "missing.bin", 0, 8, 2), External("bad", "../w.bin", 0, 8, 2)));
+
+        IReadOnlyList<string> files = ExternalDataFiles.Of(path);
+
+        Assert.Equal([dir.File("v.bin"), dir.File("w.bin")], files.Select(ExternalDataPaths.RealPath));
+        Assert.Empty(ExternalDataFiles.Of(Write(dir, "plain.onnx", ReluModel(RawTensor("w", 1, [2], new byte[8])))));
+    }
+
     [Theory]
     [InlineData("/etc/passwd", "is an absolute path")]
     [InlineData("../outside.bin", "climbs out of the model's folder")]
