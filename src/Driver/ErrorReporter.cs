@@ -31,6 +31,10 @@ internal sealed class ErrorReporter(TextWriter stderr, bool showStackTraces)
             case OperationCanceledException:
                 WriteLine("onnxc: error: interrupted; nothing was written (a --checkpoint folder keeps its last complete checkpoint)");
                 return ExitCodes.Interrupted;
+            case Passes.Evaluation.ProviderUnavailableException provider:
+                WriteLine("onnxc: error: " + provider.Message);
+                WriteTrace(provider);
+                return ExitCodes.InvalidInput;
             case FileAccessException access:
                 WriteLine("onnxc: error: " + access.Message);
                 WriteTrace(access);

@@ -4,6 +4,7 @@ using Onnxc.Compilation;
 using Onnxc.Driver;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Data;
+using Onnxc.Passes.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Training;
 
@@ -58,7 +59,7 @@ public sealed class CompileOnnxModel : Microsoft.Build.Utilities.Task, ICancelab
                 $"onnxc: {item} -> {OutputPath} ({result.Level}{(result.Encoding is { } e ? ", " + e : "")}, {result.InputBytes:N0} -> {result.OutputBytes:N0} bytes)");
             return true;
         }
-        catch (Exception e) when (e is InvalidModelException or SampleDataException or FileAccessException or TrainingException)
+        catch (Exception e) when (e is InvalidModelException or SampleDataException or FileAccessException or TrainingException or ProviderUnavailableException)
         {
             return Error("ONNXC002", e.Message);
         }

@@ -39,6 +39,8 @@ internal sealed class EvalCommand
 
     private readonly Option<int> _batch = new("--batch") { Description = "Batch size for the throughput measurement (default 32).", HelpName = "B", DefaultValueFactory = _ => 32 };
 
+    private readonly Option<string> _provider = ProviderOption.Create("Where ONNX Runtime runs the models (the --compare layer SQNR always runs on the CPU)");
+
     private readonly Option<bool> _json = new("--json") { Description = "Print JSON instead of text." };
 
     private readonly Option<bool> _compare = new("--compare") { Description = "Per-layer SQNR between the baseline's and the model's activations (needs --baseline)." };
@@ -49,7 +51,7 @@ internal sealed class EvalCommand
     {
         var command = new Command("eval", "Measure a model's accuracy, latency, size and memory on labelled data in ONNX Runtime.")
         {
-            _model, _data, _preprocess, _baseline, _limit, _batch, _json, _compare, _goal,
+            _model, _data, _preprocess, _baseline, _limit, _batch, _provider, _json, _compare, _goal,
         };
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
         // Checked on the options themselves: at the command level an option the user left out reads as 0, not as
@@ -100,6 +102,7 @@ internal sealed class EvalCommand
             BatchSize = parse.GetValue(_batch),
             Samples = parse.GetValue(_limit),
             CompareLayers = parse.GetValue(_compare),
+            Provider = ProviderOption.Read(parse.GetValue(_provider)),
         };
         EvalReport report = ModelEvaluator.Evaluate(path, data, options, baseline);
         TextWriter stdout = parse.InvocationConfiguration.Output;

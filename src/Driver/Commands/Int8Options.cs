@@ -89,6 +89,8 @@ internal sealed class Int8Options
         Description = "Skip running the INT8 model against the float model in ONNX Runtime after compiling.",
     };
 
+    private readonly Option<string> _provider = ProviderOption.Create("Where self-verification and the --eval-data report run the models in ONNX Runtime");
+
     private readonly Option<bool> _noSpeedCheck = new("--no-speed-check")
     {
         Description = "Write the INT8 model even where ONNX Runtime runs the float one faster (by default -O int8 times its encodings against float and keeps the fastest).",
@@ -122,6 +124,7 @@ internal sealed class Int8Options
         command.Add(_evalData);
         command.Add(_noVerify);
         command.Add(_noSpeedCheck);
+        command.Add(_provider);
         command.Add(_encodingPlan);
         command.Add(_report);
         command.Validators.Add(result =>
@@ -193,6 +196,7 @@ internal sealed class Int8Options
         MaxAccuracyDrop = r.GetValue(_maxDrop),
         EvalDataPath = r.GetValue(_evalData),
         NoVerify = r.GetValue(_noVerify),
+        Provider = ProviderOption.Read(r.GetValue(_provider)),
         ReportPath = r.GetValue(_report),
     };
 }

@@ -21,7 +21,7 @@ internal static class FinalReport
         Model original = ModelInput.LoadVerified(options.ModelPath);
         Model compiled = OnnxImporter.Load(options.OutputPath);
         SampleSet data = SampleData.Open(evalDataPath, original, options.Int8?.Preprocess);
-        EvalReport r = ModelEvaluator.Evaluate(options.OutputPath, data, new EvalOptions(), options.ModelPath);
+        EvalReport r = ModelEvaluator.Evaluate(options.OutputPath, data, new EvalOptions { Provider = options.Int8?.Provider ?? ExecutionProvider.Cpu }, options.ModelPath);
         ModelMeasurement before = r.Baseline!;
         ModelMeasurement after = r.Model;
         EvalRatios ratios = r.Ratios!;

@@ -134,6 +134,7 @@ internal static class Int8Compilation
             Exclude = s.Exclude,
             Calibration = calibration,
             Verify = s.NoVerify ? VerifyMode.Skip : VerifyMode.Verify,
+            VerifyProvider = s.Provider,
             MaxAccuracyDrop = s.MaxAccuracyDrop,
         };
     }

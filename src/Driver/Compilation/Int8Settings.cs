@@ -45,6 +45,9 @@ public sealed record Int8Settings
 
     public bool NoVerify { get; init; }
 
+    /// <summary>--provider: where self-verification (and the final report of --eval-data) run the models in ONNX Runtime.</summary>
+    public Passes.Evaluation.ExecutionProvider Provider { get; init; } = Passes.Evaluation.ExecutionProvider.Cpu;
+
     public string? ReportPath { get; init; }
 
     /// <summary>

@@ -18,6 +18,7 @@ namespace Onnxc.Compilation;
 /// <see cref="InvalidModelException"/> (the model or an option does not fit it),
 /// <see cref="Passes.Data.SampleDataException"/> (calibration or evaluation data),
 /// <see cref="FileAccessException"/> (a file that cannot be read or written),
+/// <see cref="Passes.Evaluation.ProviderUnavailableException"/> (--provider cuda where CUDA is missing),
 /// <see cref="QuantizationException"/> (the INT8 model failed self-verification; nothing was written) and
 /// <see cref="OperationCanceledException"/>. Anything else is a bug in onnxc. The input is never modified.
 /// </remarks>

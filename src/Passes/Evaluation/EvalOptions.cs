@@ -19,6 +19,9 @@ public sealed record EvalOptions
     /// <summary>Samples the layer comparison runs on.</summary>
     public int CompareSamples { get; init; } = 16;
 
+    /// <summary>--provider: where ORT runs the models (the layer comparison always runs on the CPU).</summary>
+    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
+
     /// <summary>ORT intra-op threads (0: ORT's default).</summary>
     public int Threads { get; init; }
 }

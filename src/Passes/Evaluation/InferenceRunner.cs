@@ -17,7 +17,7 @@ public sealed class InferenceRunner : IDisposable
 {
     private readonly InferenceSession _session;
 
-    private InferenceRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs)
+    private InferenceRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs, ExecutionProvider provider = ExecutionProvider.Cpu)
     {
         using var options = new SessionOptions
         {
@@ -26,11 +26,20 @@ public sealed class InferenceRunner : IDisposable
             InterOpNumThreads = 1,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        if (provider == ExecutionProvider.Cuda)
+        {
+            AppendCuda(options);
+        }
+
+        Provider = provider;
         _session = new InferenceSession(modelBytes, options);
         ModelBytes = modelBytes.LongLength;
         InputNames = [.. _session.InputMetadata.Keys];
         OutputNames = outputs.Count > 0 ? outputs : [.. _session.OutputMetadata.Keys];
     }
+
+    /// <summary>The provider the session was made for (nodes it has no kernel for run on the CPU).</summary>
+    public ExecutionProvider Provider { get; }
 
     /// <summary>Size of the serialized model the session was made from.</summary>
     public long ModelBytes { get; }
@@ -46,7 +55,11 @@ public sealed class InferenceRunner : IDisposable
     public IReadOnlyDictionary<string, NodeMetadata> InputMetadata => _session.InputMetadata;
 
     /// <summary>A session for <paramref name="model"/>; <paramref name="extraOutputs"/> become outputs of a copy.</summary>
-    public static InferenceRunner Create(Model model, IEnumerable<string>? extraOutputs = null, int threads = 0)
+    public static InferenceRunner Create(Model model, IEnumerable<string>? extraOutputs = null, int threads = 0) =>
+        Create(model, ExecutionProvider.Cpu, extraOutputs, threads);
+
+    /// <summary>As <see cref="Create(Model, IEnumerable{string}?, int)"/>, on <paramref name="provider"/>.</summary>
+    public static InferenceRunner Create(Model model, ExecutionProvider provider, IEnumerable<string>? extraOutputs = null, int threads = 0)
     {
         ModelProto proto = OnnxExporter.ToProto(model);
         var existing = new HashSet<string>(proto.Graph.Output.Select(o => o.Name), StringComparer.Ordinal);
@@ -61,11 +74,77 @@ public sealed class InferenceRunner : IDisposable
             }
         }
 
-        return new InferenceRunner(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads, extraOutputs is null ? [] : outputs);
+        return new InferenceRunner(Google.Protobuf.MessageExtensions.ToByteArray(proto), threads, extraOutputs is null ? [] : outputs, provider);
     }
 
     /// <summary>A session for an ONNX file as it is on disk.</summary>
     public static InferenceRunner Open(string path, int threads = 0) => new(File.ReadAllBytes(path), threads, []);
+
+    /// <summary>A session for an ONNX file on <paramref name="provider"/>; see <see cref="ProviderUnavailableException"/>.</summary>
+    public static InferenceRunner Open(string path, ExecutionProvider provider, int threads = 0) => new(File.ReadAllBytes(path), threads, [], provider);
+
+    /// <summary>
+    /// Adds the CUDA provider (device 0), or throws <see cref="ProviderUnavailableException"/> with one line naming
+    /// what is missing: ORT's CPU build has no CUDA provider; its GPU build needs CUDA's and cuDNN's libraries.
+    /// ORT's own log line about the failure is silenced (the exception says it once).
+    /// </summary>
+    private static void AppendCuda(SessionOptions options)
+    {
+        OrtEnv env = OrtEnv.Instance();
+        OrtLoggingLevel level = env.EnvLogLevel;
+        env.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        try
+        {
+            options.AppendExecutionProvider_CUDA(0);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new ProviderUnavailableException($"the CUDA execution provider is not available: {WhyNoCuda(e)}", e);
+        }
+        finally
+        {
+            env.EnvLogLevel = level;
+        }
+    }
+
+    /// <summary>
+    /// ORT's exception only says the provider library failed to load; loading it ourselves gets the loader's
+    /// reason, which names the first missing CUDA library.
+    /// </summary>
+    private static string WhyNoCuda(Exception e)
+    {
+        if (e is EntryPointNotFoundException)
+        {
+            return "this onnxc is built with ONNX Runtime's CPU package (build or pack it with -p:OnnxcOrt=gpu for CUDA)";
+        }
+
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        string? ortFolder = self.Modules.Cast<System.Diagnostics.ProcessModule>()
+            .Select(m => m.FileName)
+            .FirstOrDefault(f => Path.GetFileName(f) is "libonnxruntime.so" or "onnxruntime.dll" or "libonnxruntime.dylib") is { } ort
+            ? Path.GetDirectoryName(ort) : null;
+        string provider = Path.Combine(ortFolder ?? AppContext.BaseDirectory,
+            OperatingSystem.IsWindows() ? "onnxruntime_providers_cuda.dll" : "libonnxruntime_providers_cuda.so");
+        if (!File.Exists(provider))
+        {
+            return "this onnxc is built with ONNX Runtime's CPU package (build or pack it with -p:OnnxcOrt=gpu for CUDA)";
+        }
+
+        try
+        {
+            System.Runtime.InteropServices.NativeLibrary.Free(System.Runtime.InteropServices.NativeLibrary.Load(provider));
+        }
+        catch (DllNotFoundException load)
+        {
+            var missing = System.Text.RegularExpressions.Regex.Match(load.Message, @"([\w.+-]+\.so[.\d]*): cannot open shared object file");
+            if (missing.Success && missing.Groups[1].Value != Path.GetFileName(provider))
+            {
+                return $"cannot load {missing.Groups[1].Value} (install CUDA and cuDNN, or put their libraries on LD_LIBRARY_PATH)";
+            }
+        }
+
+        return e.Message.ReplaceLineEndings(" ");
+    }
 
     /// <summary>ORT's element types of the outputs, keyed by name (what a type probe asks for).</summary>
     public Dictionary<string, TensorElementType> OutputElementTypes() =>

@@ -85,7 +85,7 @@ public static class ModelEvaluator
         GC.Collect();
         self.Refresh();
         long before = self.WorkingSet64;
-        InferenceRunner runner = InferenceRunner.Open(path, options.Threads);
+        InferenceRunner runner = InferenceRunner.Open(path, options.Provider, options.Threads);
         self.Refresh();
         return (runner, Math.Max(0, self.WorkingSet64 - before));
     }

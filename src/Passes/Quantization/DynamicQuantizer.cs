@@ -70,7 +70,7 @@ public static class DynamicQuantizer
         if (options.Verify == VerifyMode.Verify && verifyData is not null)
         {
             int batch = verifyData.FixedBatchSize ?? Math.Min(8, options.VerifySamples);
-            VerificationResult v = SelfVerifier.Verify(prepared, m, verifyData.Batches(batch, Math.Max(1, options.VerifySamples)));
+            VerificationResult v = SelfVerifier.Verify(prepared, m, verifyData.Batches(batch, Math.Max(1, options.VerifySamples)), options.VerifyProvider);
             summary = summary with { Verification = v };
             if (!v.Passed)
             {

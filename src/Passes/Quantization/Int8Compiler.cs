@@ -68,7 +68,7 @@ public static class Int8Compiler
         if (options.Verify == VerifyMode.Verify)
         {
             int batch = calibrationData.FixedBatchSize ?? Math.Min(8, options.VerifySamples);
-            VerificationResult v = SelfVerifier.Verify(prepared, quantized, calibrationData.Batches(batch, Math.Max(1, options.VerifySamples)));
+            VerificationResult v = SelfVerifier.Verify(prepared, quantized, calibrationData.Batches(batch, Math.Max(1, options.VerifySamples)), options.VerifyProvider);
             summary = summary with { Verification = v };
             log(v.Message);
             if (!v.Passed)

@@ -38,6 +38,9 @@ public sealed record QuantizationOptions
     /// <summary>Samples the self-verification runs.</summary>
     public int VerifySamples { get; init; } = 16;
 
+    /// <summary>Where self-verification runs the float and the INT8 model (--provider).</summary>
+    public Evaluation.ExecutionProvider VerifyProvider { get; init; } = Evaluation.ExecutionProvider.Cpu;
+
     /// <summary><c>--max-accuracy-drop</c> in top-1 points (0.5 = half a point); null: no accuracy control.</summary>
     public double? MaxAccuracyDrop { get; init; }
 

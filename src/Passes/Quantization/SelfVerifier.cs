@@ -14,10 +14,10 @@ namespace Onnxc.Passes.Quantization;
 /// </summary>
 public static class SelfVerifier
 {
-    public static VerificationResult Verify(Model reference, Model quantized, IEnumerable<SampleBatch> batches)
+    public static VerificationResult Verify(Model reference, Model quantized, IEnumerable<SampleBatch> batches, ExecutionProvider provider = ExecutionProvider.Cpu)
     {
-        using InferenceRunner a = InferenceRunner.Create(reference);
-        using InferenceRunner b = InferenceRunner.Create(quantized);
+        using InferenceRunner a = InferenceRunner.Create(reference, provider);
+        using InferenceRunner b = InferenceRunner.Create(quantized, provider);
         return Verify(a, b, batches);
     }
 
