@@ -41,6 +41,12 @@ internal sealed class EvalCommand
 
     private readonly Option<string> _provider = ProviderOption.Create("Where ONNX Runtime runs the models (the --compare layer SQNR always runs on the CPU)");
 
+    private readonly Option<string> _reportHtml = new("--report-html")
+    {
+        Description = "Also write the report as one self-contained HTML page with plots (with --baseline: side by side; --compare adds the SQNR plot).",
+        HelpName = "FILE",
+    };
+
     private readonly Option<bool> _json = new("--json") { Description = "Print JSON instead of text." };
 
     private readonly Option<bool> _compare = new("--compare") { Description = "Per-layer SQNR between the baseline's and the model's activations (needs --baseline)." };
@@ -51,7 +57,7 @@ internal sealed class EvalCommand
     {
         var command = new Command("eval", "Measure a model's accuracy, latency, size and memory on labelled data in ONNX Runtime.")
         {
-            _model, _data, _preprocess, _baseline, _limit, _batch, _provider, _json, _compare, _goal,
+            _model, _data, _preprocess, _baseline, _limit, _batch, _provider, _json, _compare, _goal, _reportHtml,
         };
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
         // Checked on the options themselves: at the command level an option the user left out reads as 0, not as
@@ -112,6 +118,16 @@ internal sealed class EvalCommand
         }
 
         stdout.Write(parse.GetValue(_json) ? report.ToJson() + Environment.NewLine : report.ToText());
+        if (parse.GetValue(_reportHtml) is { } html)
+        {
+            string title = baseline is null ? Path.GetFileName(path) : $"{Path.GetFileName(path)} against {Path.GetFileName(baseline)}";
+            Compilation.Reports.HtmlReport.Write(html, new Compilation.Reports.HtmlReportData(
+                title, Path.GetFileName(parse.GetRequiredValue(_data)), report, Provider: options.Provider));
+            if (!parse.GetValue(_json))
+            {
+                stdout.WriteLine($"html report: {html}");
+            }
+        }
         return ExitCodes.Ok;
     }
 }

@@ -91,6 +91,12 @@ internal sealed class Int8Options
 
     private readonly Option<string> _provider = ProviderOption.Create("Where self-verification and the --eval-data report run the models in ONNX Runtime");
 
+    private readonly Option<string> _reportHtml = new("--report-html")
+    {
+        Description = "With --eval-data: write the final report as one self-contained HTML page with plots (sizes, latencies, their distribution, top-1 per class, per-layer SQNR, what stayed float).",
+        HelpName = "FILE",
+    };
+
     private readonly Option<bool> _noSpeedCheck = new("--no-speed-check")
     {
         Description = "Write the INT8 model even where ONNX Runtime runs the float one faster (by default -O int8 times its encodings against float and keeps the fastest).",
@@ -125,6 +131,7 @@ internal sealed class Int8Options
         command.Add(_noVerify);
         command.Add(_noSpeedCheck);
         command.Add(_provider);
+        command.Add(_reportHtml);
         command.Add(_encodingPlan);
         command.Add(_report);
         command.Validators.Add(result =>
@@ -167,6 +174,11 @@ internal sealed class Int8Options
                 result.AddError($"--encoding-plan {plan}: no such file");
             }
 
+            if (result.GetValue(_reportHtml) is not null && result.GetValue(_evalData) is null)
+            {
+                result.AddError("--report-html needs --eval-data (labelled samples the report measures on)");
+            }
+
             if (result.GetValue(_maxDrop) is not null && result.GetValue(_evalData) is null)
             {
                 result.AddError("--max-accuracy-drop needs --eval-data (labelled samples)");
@@ -197,6 +209,7 @@ internal sealed class Int8Options
         EvalDataPath = r.GetValue(_evalData),
         NoVerify = r.GetValue(_noVerify),
         Provider = ProviderOption.Read(r.GetValue(_provider)),
+        ReportHtmlPath = r.GetValue(_reportHtml),
         ReportPath = r.GetValue(_report),
     };
 }

@@ -5,6 +5,7 @@ using Onnxc.GraphIR.Analysis;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.Passes.Data;
 using Onnxc.Passes.Evaluation;
+using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation;
 
@@ -16,12 +17,14 @@ namespace Onnxc.Compilation;
 /// </summary>
 internal static class FinalReport
 {
-    public static void Write(CompileOptions options, string evalDataPath, Goal? goal, TextWriter stdout)
+    public static void Write(CompileOptions options, string evalDataPath, Goal? goal, TextWriter stdout, CompileSummary? quantization)
     {
+        string? html = options.Int8?.ReportHtmlPath;
+        ExecutionProvider provider = options.Int8?.Provider ?? ExecutionProvider.Cpu;
         Model original = ModelInput.LoadVerified(options.ModelPath);
         Model compiled = OnnxImporter.Load(options.OutputPath);
         SampleSet data = SampleData.Open(evalDataPath, original, options.Int8?.Preprocess);
-        EvalReport r = ModelEvaluator.Evaluate(options.OutputPath, data, new EvalOptions { Provider = options.Int8?.Provider ?? ExecutionProvider.Cpu }, options.ModelPath);
+        EvalReport r = ModelEvaluator.Evaluate(options.OutputPath, data, new EvalOptions { Provider = provider, CompareLayers = html is not null }, options.ModelPath);
         ModelMeasurement before = r.Baseline!;
         ModelMeasurement after = r.Model;
         EvalRatios ratios = r.Ratios!;
@@ -45,9 +48,18 @@ internal static class FinalReport
             Row(stdout, "top-1", string.Create(ci, $"{ab.Top1:F2}%"), string.Create(ci, $"{aa.Top1:F2}%"), string.Create(ci, $"drop {ratios.Top1Drop:F2} points"));
         }
 
-        if (goal is not null)
+        GoalVerdict? verdict = goal?.Check(Goal.Measured(ratios, macsBefore, macsAfter));
+        if (verdict is not null)
         {
-            stdout.WriteLine(goal.Check(Goal.Measured(ratios, macsBefore, macsAfter)).Line);
+            stdout.WriteLine(verdict.Line);
+        }
+
+        if (html is not null)
+        {
+            Reports.HtmlReport.Write(html, new Reports.HtmlReportData(
+                $"{Path.GetFileName(options.OutputPath)} against {Path.GetFileName(options.ModelPath)}", Path.GetFileName(evalDataPath),
+                r with { Goal = verdict }, new Reports.ModelCounts(paramsBefore, paramsAfter, macsBefore, macsAfter), quantization, provider));
+            stdout.WriteLine($"html report: {html}");
         }
     }
 

@@ -50,6 +50,9 @@ public sealed record Int8Settings
 
     public string? ReportPath { get; init; }
 
+    /// <summary>--report-html: the final report (needs <see cref="EvalDataPath"/>) as a self-contained HTML page with plots.</summary>
+    public string? ReportHtmlPath { get; init; }
+
     /// <summary>
     /// What is wrong with these settings before any model is read (a GPU target with QOperator, --plan-batch for a
     /// CPU target, an unknown target or calibration method), or null when nothing is.

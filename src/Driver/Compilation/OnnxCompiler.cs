@@ -122,7 +122,7 @@ public static class OnnxCompiler
         Save(model, options);
         if (options.Int8?.EvalDataPath is { } evalData)
         {
-            FinalReport.Write(options, evalData, options.Goal, stdout);
+            FinalReport.Write(options, evalData, options.Goal, stdout, int8?.Summary);
         }
 
         return int8;

@@ -21,6 +21,7 @@ public static class AccuracyMeter
         int batch = data.FixedBatchSize ?? batchSize;
         int n = 0, top1 = 0, top5 = 0;
         var predictions = new List<int>();
+        var labels = new List<long>();
         foreach (SampleBatch b in data.Batches(batch, indices))
         {
             OutputTensor scores = runner.Run(b)[0];
@@ -32,12 +33,13 @@ public static class AccuracyMeter
                 int p = Metrics.ArgMax(row);
                 predictions.Add(p);
                 long label = b.Labels![s];
+                labels.Add(label);
                 top1 += p == label ? 1 : 0;
                 top5 += Metrics.InTopK(row, label, 5) ? 1 : 0;
                 n++;
             }
         }
 
-        return new AccuracyResult(n, n == 0 ? 0 : 100.0 * top1 / n, n == 0 ? 0 : 100.0 * top5 / n, [.. predictions]);
+        return new AccuracyResult(n, n == 0 ? 0 : 100.0 * top1 / n, n == 0 ? 0 : 100.0 * top5 / n, [.. predictions]) { Labels = [.. labels] };
     }
 }

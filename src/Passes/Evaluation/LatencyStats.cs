@@ -13,9 +13,13 @@ public sealed record LatencyStats(
     [JsonPropertyName("throughput")]
     public double Throughput => P50Ms > 0 ? BatchSize * 1000.0 / P50Ms : 0;
 
+    /// <summary>Every timed run's milliseconds, sorted (the HTML report's latency distribution).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<double> Timings { get; init; } = [];
+
     public static LatencyStats From(int batch, List<double> ms)
     {
         ms.Sort();
-        return new LatencyStats(batch, ms.Count, Metrics.Percentile(ms, 50), Metrics.Percentile(ms, 90));
+        return new LatencyStats(batch, ms.Count, Metrics.Percentile(ms, 50), Metrics.Percentile(ms, 90)) { Timings = [.. ms] };
     }
 }
