@@ -95,14 +95,7 @@ internal sealed class EvalCommand
     private int Execute(ParseResult parse)
     {
         string path = parse.GetRequiredValue(_model);
-        Model model = ModelInput.LoadVerified(path);
         string? baseline = parse.GetValue(_baseline);
-        if (baseline is not null)
-        {
-            ModelInput.LoadVerified(baseline);
-        }
-
-        SampleSet data = SampleData.Open(parse.GetRequiredValue(_data), model, parse.GetValue(_preprocess));
         var options = new EvalOptions
         {
             BatchSize = parse.GetValue(_batch),
@@ -110,13 +103,9 @@ internal sealed class EvalCommand
             CompareLayers = parse.GetValue(_compare),
             Provider = ProviderOption.Read(parse.GetValue(_provider)),
         };
-        EvalReport report = ModelEvaluator.Evaluate(path, data, options, baseline);
+        EvalReport report = OnnxEvaluator.Evaluate(path, parse.GetRequiredValue(_data), parse.GetValue(_preprocess), options, baseline,
+            parse.GetValue(_goal) is { } goal ? Goal.Parse(goal) : null);
         TextWriter stdout = parse.InvocationConfiguration.Output;
-        if (parse.GetValue(_goal) is { } goal && report.Ratios is { } ratios)
-        {
-            report = report with { Goal = Goal.Parse(goal).Check(Goal.Measured(ratios)) };
-        }
-
         stdout.Write(parse.GetValue(_json) ? report.ToJson() + Environment.NewLine : report.ToText());
         if (parse.GetValue(_reportHtml) is { } html)
         {
@@ -128,6 +117,7 @@ internal sealed class EvalCommand
                 stdout.WriteLine($"html report: {html}");
             }
         }
+
         return ExitCodes.Ok;
     }
 }

@@ -94,6 +94,23 @@ public sealed class OnnxCompilerTests
     }
 
     [Fact]
+    public void EvaluateMeasuresAgainstTheBaselineAndChecksTheGoal()
+    {
+        string test = Path.Combine(SharedData.RepoRoot, "models", "shapes-test", "images.npy");
+
+        Passes.Evaluation.EvalReport r = OnnxEvaluator.Evaluate(s_model, test, Preprocess, new Passes.Evaluation.EvalOptions { Samples = 400 },
+            s_model, Passes.Evaluation.Goal.Parse("drop<=0"));
+
+        Assert.Equal(400, r.Model.Accuracy!.Samples);
+        Assert.InRange(r.Model.Accuracy.Top1, 97.0, 100.0);
+        Assert.Equal(0, r.Ratios!.Top1Drop);
+        Assert.True(r.Goal!.Met, r.Goal.Line);
+        InvalidModelException e = Assert.Throws<InvalidModelException>(() =>
+            OnnxEvaluator.Evaluate(s_model, test, Preprocess, new Passes.Evaluation.EvalOptions(), baselinePath: test));
+        Assert.Contains("images.npy", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValidateRefusesQOperatorForAGpuTarget() =>
         Assert.Contains("qoperator", Int8Settings.Validate(new Int8Settings { Target = "rtx2050", Format = QuantFormat.QOperator }));
 
