@@ -7,10 +7,13 @@ namespace Onnxc.Compilation;
 /// </summary>
 public sealed record CompileOptions
 {
+    /// <summary>The ONNX model to compile; it is never modified.</summary>
     public required string ModelPath { get; init; }
 
+    /// <summary>Where the compiled model goes (written to a temporary file, then renamed); not the input.</summary>
     public required string OutputPath { get; init; }
 
+    /// <summary>-O: the pipeline to run.</summary>
     public required OptimizationLevel Level { get; init; }
 
     /// <summary>Upgrade the default-domain opset to this version before the pipeline runs (--opset), or keep it.</summary>

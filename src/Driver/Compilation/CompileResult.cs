@@ -6,10 +6,13 @@ namespace Onnxc.Compilation;
 /// <summary>The outcome of <see cref="OnnxCompiler.Compile"/>; the output file exists and verifies.</summary>
 public sealed record CompileResult
 {
+    /// <summary>The model that was compiled.</summary>
     public required string ModelPath { get; init; }
 
+    /// <summary>The file that was written.</summary>
     public required string OutputPath { get; init; }
 
+    /// <summary>The level it was compiled at.</summary>
     public required OptimizationLevel Level { get; init; }
 
     /// <summary>Size of the input model file (without external data).</summary>

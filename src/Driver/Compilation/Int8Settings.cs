@@ -13,6 +13,7 @@ public sealed record Int8Settings
     /// <summary>--preprocess: how images and arrays become input tensors (scale=, mean=, std=, crop=, channels=).</summary>
     public string? Preprocess { get; init; }
 
+    /// <summary>--calibration-samples: how many samples, evenly spread, calibration observes; null for 256.</summary>
     public int? CalibrationSamples { get; init; }
 
     /// <summary>--calibrate: minmax, entropy or percentile[:P]; null for the default.</summary>
@@ -21,6 +22,7 @@ public sealed record Int8Settings
     /// <summary>--activations: the element type of quantized activations, UInt8 (default) or Int8.</summary>
     public ElementType Activations { get; init; } = ElementType.UInt8;
 
+    /// <summary>--per-tensor: one weight scale per tensor instead of one per output channel.</summary>
     public bool PerTensorWeights { get; init; }
 
     /// <summary>--format: QDQ or QOperator. Null: QDQ, and the speed check may choose QOperator instead.</summary>
@@ -32,22 +34,28 @@ public sealed record Int8Settings
     /// <summary>--encoding-plan: a --report JSON whose speed-check choice is replayed instead of timing again.</summary>
     public string? EncodingPlanPath { get; init; }
 
+    /// <summary>--target: cpu (7-bit weights, right on AVX2 CPUs without VNNI), cpu-vnni, or a GPU target such as rtx2050 (lowers to onnxc's kernels).</summary>
     public string Target { get; init; } = "cpu";
 
     /// <summary>Batch size of a GPU plan for a symbolic batch dimension; null: 1.</summary>
     public int? PlanBatch { get; init; }
 
+    /// <summary>--exclude: node names or op types kept in float.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
+    /// <summary>--max-accuracy-drop: put the most sensitive layers back in float until the top-1 drop on <see cref="EvalDataPath"/> is within this many points.</summary>
     public double? MaxAccuracyDrop { get; init; }
 
+    /// <summary>--eval-data: labelled samples for accuracy control and the final report.</summary>
     public string? EvalDataPath { get; init; }
 
+    /// <summary>--no-verify: skip running the INT8 model against the float one before writing.</summary>
     public bool NoVerify { get; init; }
 
     /// <summary>--provider: where self-verification (and the final report of --eval-data) run the models in ONNX Runtime.</summary>
     public Passes.Evaluation.ExecutionProvider Provider { get; init; } = Passes.Evaluation.ExecutionProvider.Cpu;
 
+    /// <summary>--report: the compile summary (and the speed check) as JSON.</summary>
     public string? ReportPath { get; init; }
 
     /// <summary>--report-html: the final report (needs <see cref="EvalDataPath"/>) as a self-contained HTML page with plots.</summary>

@@ -5,6 +5,7 @@ using Onnxc.GraphIR.Verification;
 
 namespace Onnxc.Compilation;
 
+/// <summary>Loads models the way every onnxc job does: importer checks, then the verifier.</summary>
 public static class ModelInput
 {
     /// <summary>

@@ -26,13 +26,16 @@ public sealed record OptimizationLevel(string Name, string Description)
     /// <summary>The levels this build supports, in the order --help lists them.</summary>
     public static IReadOnlyList<OptimizationLevel> Supported { get; } = [O0, O1, O2, Int8, Int8Dynamic];
 
+    /// <summary>-O int8 or int8-dynamic.</summary>
     public bool IsInt8 => this == Int8 || this == Int8Dynamic;
 
     /// <summary>The level called <paramref name="name"/>, or null when this build has no such level.</summary>
     public static OptimizationLevel? Find(string name) =>
         Supported.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The supported names, comma-separated, for messages.</summary>
     public static string SupportedNames => string.Join(", ", Supported.Select(l => l.Name));
 
+    /// <summary>As on the command line: "-O int8".</summary>
     public override string ToString() => "-O " + Name;
 }

@@ -3,6 +3,7 @@ using Onnxc.Passes.Pruning;
 
 namespace Onnxc.Compilation;
 
+/// <summary>What to prune and whether to recover: channels, then weight sparsity, then fine-tuning.</summary>
 public sealed record PruneSettings
 {
     /// <summary>Structured (channel) pruning; null when only --sparsity is asked for.</summary>

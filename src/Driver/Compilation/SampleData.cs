@@ -4,6 +4,7 @@ using Onnxc.Passes.Data;
 
 namespace Onnxc.Compilation;
 
+/// <summary>Opens sample sets (.npy files, image folders, ONNX test-data folders) shaped for a model's inputs.</summary>
 public static class SampleData
 {
     /// <summary>The model's fed inputs (initializers excluded) as the data reader describes them; symbolic dims are -1.</summary>

@@ -32,6 +32,7 @@ public static class HtmlReport
     private static readonly ScottPlot.Color s_before = ScottPlot.Color.FromHex("#8c8c8c");
     private static readonly ScottPlot.Color s_after = ScottPlot.Color.FromHex("#1f77b4");
 
+    /// <summary>Writes the page to <paramref name="path"/>; a folder that cannot be written is a <see cref="FileAccessException"/>.</summary>
     public static void Write(string path, HtmlReportData report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -49,6 +50,7 @@ public static class HtmlReport
         }
     }
 
+    /// <summary>The page as text.</summary>
     public static string Render(HtmlReportData report)
     {
         ArgumentNullException.ThrowIfNull(report);
