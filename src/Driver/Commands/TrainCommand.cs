@@ -147,50 +147,20 @@ internal sealed class TrainCommand
 
     private int Execute(ParseResult parse, CancellationToken cancellation)
     {
-        string path = parse.GetRequiredValue(_model);
-        string outputPath = parse.GetRequiredValue(_output);
-        TextWriter log = parse.InvocationConfiguration.Error;
-        Model model = ModelInput.LoadVerified(path);
-        Model? teacher = null;
-        string? teacherPath = _distill ? parse.GetRequiredValue(_teacher) : null;
-        if (teacherPath is not null)
+        var request = new TrainRequest
         {
-            teacher = ModelInput.LoadVerified(teacherPath);
-        }
-
-        TrainingSetup setup = Setup(parse);
-        TrainingOptions options = Options(parse);
-        string? preprocess = parse.GetValue(_preprocess);
-        SampleSet train = SampleData.Open(parse.GetRequiredValue(_data), model, preprocess);
-        SampleSet? validation = parse.GetValue(_valData) is { } val ? SampleData.Open(val, model, preprocess) : null;
-        try
-        {
-            if (parse.GetValue(_saveTrainingGraph) is { } graphPath)
-            {
-                OnnxExporter.Save(TrainingGraphBuilder.Build(model, setup).Model, graphPath);
-            }
-
-            log.WriteLine($"training {Path.GetFileName(path)} on {train.Description}");
-            TrainingResult result = TrainingProgressBar.Run(log, progress =>
-                new Trainer(model, setup, options).Run(train, validation, teacher, progress, cancellation));
-            OnnxExporter.Save(result.Model, outputPath);
-            TextWriter stdout = parse.InvocationConfiguration.Output;
-            foreach (EpochSummary e in result.Epochs)
-            {
-                stdout.WriteLine(e.Describe(e.Epoch == result.BestEpoch));
-            }
-
-            stdout.WriteLine($"wrote {outputPath}: the weights of epoch {result.BestEpoch} ({result.Steps} steps)");
-            return ExitCodes.Ok;
-        }
-        catch (TrainingException e) when (e.Node is null)
-        {
-            throw new InvalidModelException(e.Message, path, inner: e);
-        }
-        catch (TrainingException e)
-        {
-            throw new InvalidModelException(e.Message, path, e.Node!.Describe(), e);
-        }
+            ModelPath = parse.GetRequiredValue(_model),
+            OutputPath = parse.GetRequiredValue(_output),
+            DataPath = parse.GetRequiredValue(_data),
+            ValidationPath = parse.GetValue(_valData),
+            Preprocess = parse.GetValue(_preprocess),
+            TeacherPath = _distill ? parse.GetRequiredValue(_teacher) : null,
+            Setup = Setup(parse),
+            Options = Options(parse),
+            TrainingGraphPath = parse.GetValue(_saveTrainingGraph),
+        };
+        OnnxTrainer.Train(request, new ConsoleCompileObserver(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error), cancellation);
+        return ExitCodes.Ok;
     }
 
     private TrainingSetup Setup(ParseResult parse)

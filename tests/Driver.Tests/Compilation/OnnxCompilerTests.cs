@@ -111,6 +111,31 @@ public sealed class OnnxCompilerTests
     }
 
     [Fact]
+    public void TrainWritesTheModelAndReportsItsEpochsThroughTheObserver()
+    {
+        using var dir = new TempDir();
+        var observer = new RecordingObserver();
+        var request = new TrainRequest
+        {
+            ModelPath = s_model,
+            OutputPath = dir.File("trained.onnx"),
+            DataPath = s_calibration,
+            Preprocess = Preprocess,
+            Options = new Passes.Training.TrainingOptions { Epochs = 2, BatchSize = 16, MaxStepsPerEpoch = 3 },
+        };
+
+        Passes.Training.TrainingResult r = OnnxTrainer.Train(request, observer);
+
+        Assert.Equal(6, r.Steps);
+        Assert.Equal(2, r.Epochs.Count);
+        Assert.True(File.Exists(request.OutputPath));
+        Assert.Equal(3, observer.Summaries.Count);
+        Assert.StartsWith("epoch 1: loss ", observer.Summaries[0], StringComparison.Ordinal);
+        Assert.StartsWith($"wrote {request.OutputPath}", observer.Summaries[2], StringComparison.Ordinal);
+        Assert.Contains(observer.Diagnostics, l => l.StartsWith("training shapes-cnn.onnx on ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ValidateRefusesQOperatorForAGpuTarget() =>
         Assert.Contains("qoperator", Int8Settings.Validate(new Int8Settings { Target = "rtx2050", Format = QuantFormat.QOperator }));
 
