@@ -7,17 +7,13 @@ namespace Onnxc.Driver.Tests;
 
 public sealed class HtmlReportTests
 {
-    private static readonly string s_model = Path.Combine(SharedData.RepoRoot, "models", "shapes-cnn.onnx");
-    private static readonly string s_test = Path.Combine(SharedData.RepoRoot, "models", "shapes-test", "images.npy");
-    private static readonly string s_calibration = Path.Combine(SharedData.RepoRoot, "models", "shapes-calib", "images.npy");
-    private const string Preprocess = "scale=0.00392156862745098";
     private static readonly string[] s_plots = ["plot-size", "plot-latency", "plot-distribution", "plot-classes", "plot-sqnr"];
 
     private static string CompileWithReport(TempDir dir)
     {
         string html = dir.File("report.html");
-        CliResult r = CliRunner.Run(s_model, "-O", "int8", "--calibration", s_calibration, "--preprocess", Preprocess, "--no-speed-check",
-            "--eval-data", s_test, "--goal", "speedup>=0.01,drop<=5", "--exclude", "Gemm", "--report-html", html, "-o", dir.File("out.onnx"));
+        CliResult r = CliRunner.Run(ShippedModel.Model, "-O", "int8", "--calibration", ShippedModel.Calibration, "--preprocess", ShippedModel.Preprocess, "--no-speed-check",
+            "--eval-data", ShippedModel.Test, "--goal", "speedup>=0.01,drop<=5", "--exclude", "Gemm", "--report-html", html, "-o", dir.File("out.onnx"));
         Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
         Assert.Contains($"html report: {html}", r.Stdout, StringComparison.Ordinal);
         return html;
@@ -51,7 +47,7 @@ public sealed class HtmlReportTests
         using var dir = new TempDir();
         string html = dir.File("eval.html");
 
-        CliResult r = CliRunner.Run("eval", s_model, "--data", s_test, "--preprocess", Preprocess, "--limit", "300", "--baseline", s_model, "--report-html", html);
+        CliResult r = CliRunner.Run("eval", ShippedModel.Model, "--data", ShippedModel.Test, "--preprocess", ShippedModel.Preprocess, "--limit", "300", "--baseline", ShippedModel.Model, "--report-html", html);
 
         Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
         string page = File.ReadAllText(html);
@@ -64,7 +60,7 @@ public sealed class HtmlReportTests
     public void ReportHtmlWithoutEvalDataIsAUsageError()
     {
         using var dir = new TempDir();
-        CliResult r = CliRunner.Run(s_model, "-O", "int8", "--calibration", s_calibration, "--report-html", dir.File("r.html"), "-o", dir.File("o.onnx"));
+        CliResult r = CliRunner.Run(ShippedModel.Model, "-O", "int8", "--calibration", ShippedModel.Calibration, "--report-html", dir.File("r.html"), "-o", dir.File("o.onnx"));
 
         Assert.True(r.ExitCode == ExitCodes.Usage, r.ToString());
         Assert.Contains("--report-html needs --eval-data", r.Stderr, StringComparison.Ordinal);

@@ -5,10 +5,6 @@ namespace Onnxc.Driver.Tests;
 
 public sealed class ProviderOptionTests
 {
-    private static readonly string s_model = Path.Combine(SharedData.RepoRoot, "models", "shapes-cnn.onnx");
-    private static readonly string s_test = Path.Combine(SharedData.RepoRoot, "models", "shapes-test", "images.npy");
-    private static readonly string s_calibration = Path.Combine(SharedData.RepoRoot, "models", "shapes-calib", "images.npy");
-    private const string Preprocess = "scale=0.00392156862745098";
 
     /// <summary>Whether this process's ONNX Runtime can make a CUDA session (a GPU build on a machine with CUDA).</summary>
     private static bool CudaWorks()
@@ -30,7 +26,7 @@ public sealed class ProviderOptionTests
     {
         Assert.False(CudaWorks(), "the tests build on ORT's CPU package, which has no CUDA provider");
 
-        CliResult r = CliRunner.Run("eval", s_model, "--data", s_test, "--preprocess", Preprocess, "--limit", "50", "--provider", "cuda");
+        CliResult r = CliRunner.Run("eval", ShippedModel.Model, "--data", ShippedModel.Test, "--preprocess", ShippedModel.Preprocess, "--limit", "50", "--provider", "cuda");
 
         Assert.True(r.ExitCode == ExitCodes.InvalidInput, r.ToString());
         Assert.Equal(string.Empty, r.Stdout);
@@ -42,8 +38,8 @@ public sealed class ProviderOptionTests
     [Fact]
     public void EvalOnCpuMeasuresWhatTheDefaultMeasures()
     {
-        CliResult plain = CliRunner.Run("eval", s_model, "--data", s_test, "--preprocess", Preprocess, "--limit", "200", "--json");
-        CliResult cpu = CliRunner.Run("eval", s_model, "--data", s_test, "--preprocess", Preprocess, "--limit", "200", "--json", "--provider", "cpu");
+        CliResult plain = CliRunner.Run("eval", ShippedModel.Model, "--data", ShippedModel.Test, "--preprocess", ShippedModel.Preprocess, "--limit", "200", "--json");
+        CliResult cpu = CliRunner.Run("eval", ShippedModel.Model, "--data", ShippedModel.Test, "--preprocess", ShippedModel.Preprocess, "--limit", "200", "--json", "--provider", "cpu");
 
         Assert.True(plain.ExitCode == ExitCodes.Ok, plain.ToString());
         Assert.True(cpu.ExitCode == ExitCodes.Ok, cpu.ToString());
@@ -58,7 +54,7 @@ public sealed class ProviderOptionTests
         using var dir = new TempDir();
         string output = dir.File("out.onnx");
 
-        CliResult r = CliRunner.Run(s_model, "-O", "int8", "--calibration", s_calibration, "--preprocess", Preprocess, "--no-speed-check",
+        CliResult r = CliRunner.Run(ShippedModel.Model, "-O", "int8", "--calibration", ShippedModel.Calibration, "--preprocess", ShippedModel.Preprocess, "--no-speed-check",
             "--provider", "cuda", "-o", output);
 
         Assert.True(r.ExitCode == ExitCodes.InvalidInput, r.ToString());
@@ -69,7 +65,7 @@ public sealed class ProviderOptionTests
     [Fact]
     public void AnUnknownProviderIsAUsageError()
     {
-        CliResult r = CliRunner.Run("eval", s_model, "--data", s_test, "--provider", "tpu");
+        CliResult r = CliRunner.Run("eval", ShippedModel.Model, "--data", ShippedModel.Test, "--provider", "tpu");
 
         Assert.True(r.ExitCode == ExitCodes.Usage, r.ToString());
         Assert.Contains("tpu", r.Stderr, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ namespace Onnxc.Driver.Tests.Compilation;
 
 public sealed class ItemMetadataTests
 {
-    private static readonly string s_model = Path.Combine(SharedData.RepoRoot, "models", "shapes-cnn.onnx");
+    private static readonly string s_model = ShippedModel.Model;
 
     private static CompileOptions Read(params (string Name, string Value)[] metadata) =>
         Cli.ReadCompileOptions(s_model, "out.onnx", metadata.Select(m => new KeyValuePair<string, string>(m.Name, m.Value)));

@@ -8,9 +8,6 @@ namespace Onnxc.Driver.Tests.Compilation;
 
 public sealed class OnnxCompilerTests
 {
-    private static readonly string s_model = Path.Combine(SharedData.RepoRoot, "models", "shapes-cnn.onnx");
-    private static readonly string s_calibration = Path.Combine(SharedData.RepoRoot, "models", "shapes-calib", "images.npy");
-    private const string Preprocess = "scale=0.00392156862745098";
 
     [Fact]
     public void Int8CompileReturnsTheSummaryTheCommandPrintsAndWritesTheSameFile()
@@ -19,14 +16,14 @@ public sealed class OnnxCompilerTests
         var observer = new RecordingObserver();
         var options = new CompileOptions
         {
-            ModelPath = s_model,
+            ModelPath = ShippedModel.Model,
             OutputPath = dir.File("api.onnx"),
             Level = OptimizationLevel.Int8,
-            Int8 = new Int8Settings { CalibrationPath = s_calibration, Preprocess = Preprocess, NoSpeedCheck = true },
+            Int8 = new Int8Settings { CalibrationPath = ShippedModel.Calibration, Preprocess = ShippedModel.Preprocess, NoSpeedCheck = true },
         };
 
         CompileResult result = OnnxCompiler.Compile(options, observer);
-        CliResult cli = CliRunner.Run(s_model, "-O", "int8", "--calibration", s_calibration, "--preprocess", Preprocess,
+        CliResult cli = CliRunner.Run(ShippedModel.Model, "-O", "int8", "--calibration", ShippedModel.Calibration, "--preprocess", ShippedModel.Preprocess,
             "--no-speed-check", "-o", dir.File("cli.onnx"));
 
         Assert.True(cli.ExitCode == ExitCodes.Ok, cli.ToString());
@@ -38,7 +35,7 @@ public sealed class OnnxCompilerTests
         Assert.NotNull(result.Quantization);
         Assert.True(result.Quantization.QuantizedOps > 0);
         Assert.Equal(new FileInfo(options.OutputPath).Length, result.OutputBytes);
-        Assert.Equal(new FileInfo(s_model).Length, result.InputBytes);
+        Assert.Equal(new FileInfo(ShippedModel.Model).Length, result.InputBytes);
         Assert.True(result.OutputBytes < result.InputBytes, $"{result.OutputBytes} B INT8 vs {result.InputBytes} B float");
         Assert.Equal(File.ReadAllBytes(dir.File("cli.onnx")), File.ReadAllBytes(options.OutputPath));
         Assert.True(observer.Calibrations == 1, "calibration runs through the observer once");
@@ -51,7 +48,7 @@ public sealed class OnnxCompilerTests
         var observer = new RecordingObserver();
         var options = new CompileOptions
         {
-            ModelPath = s_model,
+            ModelPath = ShippedModel.Model,
             OutputPath = dir.File("o2.onnx"),
             Level = OptimizationLevel.O2,
             Passes = Passes.PassOptions.Default with { TimePasses = true },
@@ -85,7 +82,7 @@ public sealed class OnnxCompilerTests
     public void Int8WithoutCalibrationIsRefusedBeforeAnythingIsWritten()
     {
         using var dir = new TempDir();
-        var options = new CompileOptions { ModelPath = s_model, OutputPath = dir.File("out.onnx"), Level = OptimizationLevel.Int8 };
+        var options = new CompileOptions { ModelPath = ShippedModel.Model, OutputPath = dir.File("out.onnx"), Level = OptimizationLevel.Int8 };
 
         InvalidModelException e = Assert.Throws<InvalidModelException>(() => OnnxCompiler.Compile(options));
 
@@ -96,17 +93,17 @@ public sealed class OnnxCompilerTests
     [Fact]
     public void EvaluateMeasuresAgainstTheBaselineAndChecksTheGoal()
     {
-        string test = Path.Combine(SharedData.RepoRoot, "models", "shapes-test", "images.npy");
+        string test = ShippedModel.Test;
 
-        Passes.Evaluation.EvalReport r = OnnxEvaluator.Evaluate(s_model, test, Preprocess, new Passes.Evaluation.EvalOptions { Samples = 400 },
-            s_model, Passes.Evaluation.Goal.Parse("drop<=0"));
+        Passes.Evaluation.EvalReport r = OnnxEvaluator.Evaluate(ShippedModel.Model, test, ShippedModel.Preprocess, new Passes.Evaluation.EvalOptions { Samples = 400 },
+            ShippedModel.Model, Passes.Evaluation.Goal.Parse("drop<=0"));
 
         Assert.Equal(400, r.Model.Accuracy!.Samples);
         Assert.InRange(r.Model.Accuracy.Top1, 97.0, 100.0);
         Assert.Equal(0, r.Ratios!.Top1Drop);
         Assert.True(r.Goal!.Met, r.Goal.Line);
         InvalidModelException e = Assert.Throws<InvalidModelException>(() =>
-            OnnxEvaluator.Evaluate(s_model, test, Preprocess, new Passes.Evaluation.EvalOptions(), baselinePath: test));
+            OnnxEvaluator.Evaluate(ShippedModel.Model, test, ShippedModel.Preprocess, new Passes.Evaluation.EvalOptions(), baselinePath: test));
         Assert.Contains("images.npy", e.Message, StringComparison.Ordinal);
     }
 
@@ -117,10 +114,10 @@ public sealed class OnnxCompilerTests
         var observer = new RecordingObserver();
         var request = new TrainRequest
         {
-            ModelPath = s_model,
+            ModelPath = ShippedModel.Model,
             OutputPath = dir.File("trained.onnx"),
-            DataPath = s_calibration,
-            Preprocess = Preprocess,
+            DataPath = ShippedModel.Calibration,
+            Preprocess = ShippedModel.Preprocess,
             Options = new Passes.Training.TrainingOptions { Epochs = 2, BatchSize = 16, MaxStepsPerEpoch = 3 },
         };
 
