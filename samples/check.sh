@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The MSBuild integration end to end, as a user meets it: pack Onnxc.Build into a local feed, build the sample app
 # (its first build compiles the shipped model to INT8), build again (nothing is compiled), change one option
-# (the model is compiled again), touch its calibration file (again), run the app (the compiled model in ONNX Runtime, with its accuracy), refuse a bad
+# (the model is compiled again), touch its calibration file (again), run the app (the compiled model in ONNX Runtime, with its accuracy), publish it, refuse a bad
 # OnnxModel with one MSBuild error and no output, and clean. Prints "sample: ok" at the end, exits non-zero on
 # the first check that fails. Usage: samples/check.sh   (from anywhere; about 2 minutes)
 set -euo pipefail
@@ -53,6 +53,10 @@ line=$(dotnet "$out/ShapesApp.dll" </dev/null) || fail "the app failed"
 echo "$line"
 top1=$(sed -n 's/.*top-1 \([0-9.]*\)%.*/\1/p' <<<"$line")
 awk -v t="$top1" 'BEGIN { exit !(t >= 98.15) }' || fail "top-1 $top1% is more than 1 point under the float model's 99.15%"
+
+echo "== publish: the compiled model is in the publish folder"
+dotnet publish "$app/ShapesApp.csproj" -nodeReuse:false -o "$logs/publish" </dev/null >"$logs/publish.log" 2>&1 || { tail -30 "$logs/publish.log"; fail "publish"; }
+[[ -s "$logs/publish/shapes-cnn.int8.onnx" ]] || fail "the published app has no shapes-cnn.int8.onnx"
 
 echo "== a bad OnnxModel (missing file, bad option, failed verification): one MSBuild error naming the item, no output"
 # percentile:50.1 clips every range at about its median: the INT8 model fails self-verification (cosine ~0.17).
