@@ -35,7 +35,7 @@ internal static class FinalReport
 
         var ci = CultureInfo.InvariantCulture;
         string samples = before.Accuracy is { } a ? $" ({a.Samples} samples)" : string.Empty;
-        stdout.WriteLine($"report: {Path.GetFileName(options.OutputPath)} against {Path.GetFileName(options.ModelPath)} on {Path.GetFileName(evalDataPath)}{samples}, ONNX Runtime CPU");
+        stdout.WriteLine($"report: {Path.GetFileName(options.OutputPath)} against {Path.GetFileName(options.ModelPath)} on {Path.GetFileName(evalDataPath)}{samples}, ONNX Runtime {(provider == ExecutionProvider.Cuda ? "CUDA" : "CPU")}");
         stdout.WriteLine($"  {"",-16}{"original",16}{"output",16}  ratio");
         Row(stdout, "MACs (batch 1)", Count(macsBefore), Count(macsAfter),
             macsBefore is > 0 && macsAfter is > 0 ? string.Create(ci, $"{(double)macsBefore.Value / macsAfter.Value:0.00}x fewer") : "unknown");
