@@ -31,6 +31,9 @@ public sealed class PrepareOnnxModels : Microsoft.Build.Utilities.Task
     {
         var result = new List<ITaskItem>();
         var outputs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        // The onnxc assemblies beside this task: every model's compile depends on them.
+        string taskFolder = Path.GetDirectoryName(typeof(PrepareOnnxModels).Assembly.Location)!;
+        string[] assemblies = [.. Directory.GetFiles(taskFolder, "Onnxc.*.dll"), .. Directory.GetFiles(taskFolder, "onnxc.dll")];
         foreach (ITaskItem model in Models)
         {
             string name = model.GetMetadata("OutputName") is { Length: > 0 } given ? given
@@ -48,7 +51,8 @@ public sealed class PrepareOnnxModels : Microsoft.Build.Utilities.Task
             WriteWhenDifferent(optionsFile, Describe(model));
 
             var inputs = new List<string> { model.GetMetadata("FullPath"), optionsFile };
-            inputs.AddRange(ExternalData(model.GetMetadata("FullPath")));
+            // OnnxcCheckModels has made sure the model exists.
+            inputs.AddRange(Onnxc.GraphIR.Onnx.ExternalDataFiles.Of(model.GetMetadata("FullPath")));
             foreach (string option in s_pathOptions)
             {
                 if (model.GetMetadata(option) is { Length: > 0 } path)
@@ -57,8 +61,7 @@ public sealed class PrepareOnnxModels : Microsoft.Build.Utilities.Task
                 }
             }
 
-            string taskFolder = Path.GetDirectoryName(typeof(PrepareOnnxModels).Assembly.Location)!;
-            inputs.AddRange(Directory.GetFiles(taskFolder, "Onnxc.*.dll").Concat(Directory.GetFiles(taskFolder, "onnxc.dll")));
+            inputs.AddRange(assemblies);
 
             var item = new TaskItem(model);
             item.SetMetadata("OnnxcOutput", output);
@@ -104,18 +107,4 @@ public sealed class PrepareOnnxModels : Microsoft.Build.Utilities.Task
     private static IEnumerable<string> FilesOf(string path) =>
         Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
         : [Path.GetFullPath(path)];
-
-    /// <summary>MODEL.data and the files named by the model's external tensors, where they exist.</summary>
-    private static IEnumerable<string> ExternalData(string modelPath)
-    {
-        if (!File.Exists(modelPath))
-        {
-            yield break;
-        }
-
-        foreach (string location in Onnxc.GraphIR.Onnx.ExternalDataFiles.Of(modelPath))
-        {
-            yield return location;
-        }
-    }
 }

@@ -139,8 +139,9 @@ public static class HtmlReport
         {
             SortedDictionary<long, double> after = acc.Top1PerClass();
             string[] classes = [.. after.Keys.Select(k => k.ToString(s_ci))];
-            double[][] series = b?.Accuracy is { } ba
-                ? [[.. after.Keys.Select(k => ba.Top1PerClass().GetValueOrDefault(k))], [.. after.Values]]
+            SortedDictionary<long, double>? before = b?.Accuracy?.Top1PerClass();
+            double[][] series = before is not null
+                ? [[.. after.Keys.Select(k => before.GetValueOrDefault(k))], [.. after.Values]]
                 : [[.. after.Values]];
             yield return ("plot-classes", Bars("Top-1 per class", "%", classes, series, names));
         }
