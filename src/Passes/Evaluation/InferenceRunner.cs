@@ -17,6 +17,9 @@ public sealed class InferenceRunner : IDisposable
 {
     private readonly InferenceSession _session;
 
+    /// <summary>Inputs the model declares as float16: samples are float32, and are rounded to half on the way in.</summary>
+    private readonly HashSet<string> _halfInputs;
+
     private InferenceRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs, ExecutionProvider provider = ExecutionProvider.Cpu)
     {
         using var options = new SessionOptions
@@ -35,6 +38,7 @@ public sealed class InferenceRunner : IDisposable
         _session = new InferenceSession(modelBytes, options);
         ModelBytes = modelBytes.LongLength;
         InputNames = [.. _session.InputMetadata.Keys];
+        _halfInputs = [.. _session.InputMetadata.Where(kv => kv.Value.IsTensor && kv.Value.ElementDataType == TensorElementType.Float16).Select(kv => kv.Key)];
         OutputNames = outputs.Count > 0 ? outputs : [.. _session.OutputMetadata.Keys];
     }
 
@@ -162,7 +166,7 @@ public sealed class InferenceRunner : IDisposable
         {
             for (int i = 0; i < inputs.Count; i++)
             {
-                values[i] = OrtValue.CreateTensorValueFromMemory(inputs[i].Data, inputs[i].Shape);
+                values[i] = CreateInput(inputs[i]);
             }
 
             using var runOptions = new RunOptions();
@@ -176,6 +180,7 @@ public sealed class InferenceRunner : IDisposable
                 float[] data = info.ElementDataType switch
                 {
                     TensorElementType.Float => r.GetTensorDataAsSpan<float>().ToArray(),
+                    TensorElementType.Float16 => ToFloats(r.GetTensorDataAsSpan<Float16>()),
                     TensorElementType.UInt8 => ToFloats(r.GetTensorDataAsSpan<byte>()),
                     TensorElementType.Int8 => ToFloats(r.GetTensorDataAsSpan<sbyte>()),
                     _ => [],
@@ -205,7 +210,7 @@ public sealed class InferenceRunner : IDisposable
         {
             for (int i = 0; i < inputs.Count; i++)
             {
-                values[i] = OrtValue.CreateTensorValueFromMemory(inputs[i].Data, inputs[i].Shape);
+                values[i] = CreateInput(inputs[i]);
             }
 
             using var runOptions = new RunOptions();
@@ -220,6 +225,33 @@ public sealed class InferenceRunner : IDisposable
                 v?.Dispose();
             }
         }
+    }
+
+    private OrtValue CreateInput(InputTensor input)
+    {
+        if (!_halfInputs.Contains(input.Name))
+        {
+            return OrtValue.CreateTensorValueFromMemory(input.Data, input.Shape);
+        }
+
+        var halves = new Float16[input.Data.Length];
+        for (int i = 0; i < halves.Length; i++)
+        {
+            halves[i] = (Float16)input.Data[i];
+        }
+
+        return OrtValue.CreateTensorValueFromMemory(halves, input.Shape);
+    }
+
+    private static float[] ToFloats(ReadOnlySpan<Float16> values)
+    {
+        var result = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = (float)values[i];
+        }
+
+        return result;
     }
 
     private static float[] ToFloats<T>(ReadOnlySpan<T> values)

@@ -1,6 +1,7 @@
 // The library API: OnnxCompiler.Compile does what the command does, reports through its observer, throws typed errors.
 using Onnxc.Compilation;
 using Onnxc.GraphIR;
+using Onnxc.Passes.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
 
@@ -130,6 +131,19 @@ public sealed class OnnxCompilerTests
         Assert.StartsWith("epoch 1: loss ", observer.Summaries[0], StringComparison.Ordinal);
         Assert.StartsWith($"wrote {request.OutputPath}", observer.Summaries[2], StringComparison.Ordinal);
         Assert.Contains(observer.Diagnostics, l => l.StartsWith("training shapes-cnn.onnx on ", StringComparison.Ordinal));
+    }
+
+    [SharedFact]
+    public void AFloat16ModelIsFedHalfSamplesAndAgreesWithItsFloat32Original()
+    {
+        // Samples are float32; a model declaring float16 inputs gets them rounded to half (ORT refused float32 before).
+        EvalReport report = OnnxEvaluator.Evaluate(
+            SharedData.Model("squeezenet1.1-caffe2-fp16.onnx"), SharedData.Data("imagenet_sample1000_r256"), "channels=bgr;crop=224;mean=104,117,123",
+            new EvalOptions { Samples = 32, BatchSize = 1, WarmupRuns = 1, TimedRuns = 2 }, SharedData.Model("squeezenet1.1-caffe2-fp32.onnx"));
+
+        Assert.Equal(32, report.Model.Accuracy!.Samples);
+        Assert.True(report.Ratios!.Top1Agreement >= 90, $"top-1 agreement with the float32 model {report.Ratios.Top1Agreement}%");
+        Assert.True(report.Model.Accuracy.Top1 >= 40, $"top-1 {report.Model.Accuracy.Top1}% on 32 ImageNet samples");
     }
 
     [Fact]
