@@ -4,6 +4,7 @@ using Onnxc.Passes.Cleanup;
 using Onnxc.Passes.Cleanup.NoOps;
 using Onnxc.Passes.Fusion;
 using Onnxc.Passes.Qdq;
+using Onnxc.Passes.Quantization.Stages;
 using Onnxc.Passes.Rewriting;
 
 namespace Onnxc.Passes;
@@ -27,6 +28,12 @@ public static class PassRegistry
         LocalFusion(),
         DataMovementSimplification(),
         QdqSimplification(),
+
+        // The stages of -O int8 (Quantization.Stages.Int8Pipelines), in the order they run.
+        new QuantizationOpset(),
+        new TypeProbePass(),
+        BiasFoldingForInt8(),
+        new DefaultAttributeRemoval(),
     ]);
 
     /// <summary>The passes, in pipeline order.</summary>
@@ -74,7 +81,7 @@ public static class PassRegistry
         {
             string indent = e.Parent is null ? string.Empty : "  ";
             string name = indent + e.Name;
-            sb.Append(name.PadRight(40)).Append(" -O").Append((int)e.Level).Append("  ").AppendLine(e.Description);
+            sb.Append(name.PadRight(40)).Append(' ').Append(e.Pipeline.PadRight(8)).Append("  ").AppendLine(e.Description);
         }
 
         return sb.ToString();
@@ -122,15 +129,28 @@ public static class PassRegistry
         PassRequirements.None,
         [new DequantizeQuantizeElimination(), .. DequantizeSinking.All, new QuantizeHoisting()]);
 
+    /// <summary>-O int8's bias folds, with the -O 2 rules: after type probing they also reach MatMuls whose rank only ONNX Runtime inferred.</summary>
+    public static RewritePass BiasFoldingForInt8() => new(
+        "fuse-bias-for-int8",
+        "fold constant bias Adds into Conv biases and MatMul+Add into Gemm (rules fuse-conv-add and fuse-matmul-add-to-gemm of fuse-local), with the probed types",
+        OptLevel.O2,
+        PassRequirements.None,
+        [new ConvAddFusion(), new MatMulAddFusion()])
+    {
+        PipelineLabel = Int8Pipelines.Int8,
+    };
+
     private static List<PassInfo> BuildEntries()
     {
         var entries = new List<PassInfo>();
         foreach (Pass p in Passes)
         {
-            entries.Add(new PassInfo(p.Name, p.Description, p.Level, null));
+            entries.Add(new PassInfo(p.Name, p.Description, p.Level, p.Pipeline, null));
             if (p is RewritePass rp)
             {
-                entries.AddRange(rp.Rules.Select(r => new PassInfo(r.Name, "rule of " + p.Name, p.Level, p.Name)));
+                // A rule two passes run is listed under the first; its name disables it in both.
+                entries.AddRange(rp.Rules.Where(r => !entries.Any(e => e.Name == r.Name))
+                    .Select(r => new PassInfo(r.Name, "rule of " + p.Name, p.Level, p.Pipeline, p.Name)));
             }
         }
 

@@ -15,5 +15,10 @@ public sealed class RewritePass(string name, string description, OptLevel level,
 
     public IReadOnlyList<RewriteRule> Rules { get; } = rules;
 
+    /// <summary>The pipeline label when it is not the level's (an -O int8 stage that reuses -O 2 rules).</summary>
+    public string? PipelineLabel { get; init; }
+
+    public override string Pipeline => PipelineLabel ?? base.Pipeline;
+
     public override void Run(Model model, PassContext context) => RewriteDriver.Run(model, Rules, context);
 }

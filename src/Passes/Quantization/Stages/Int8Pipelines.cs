@@ -1,0 +1,39 @@
+// The stages of -O int8 as pipelines of registered passes, so --list-passes, --verify-each, --print-ir-after, --time-passes and --disable-pass reach them.
+namespace Onnxc.Passes.Quantization.Stages;
+
+/// <summary>
+/// Builds the pass pipelines of INT8 compilation. <see cref="Int8Compiler"/>, <see cref="DynamicQuantizer"/> and
+/// QAT run <see cref="Preparation"/> on their copy of the float model before planning.
+/// </summary>
+public static class Int8Pipelines
+{
+    /// <summary>The --list-passes label of the stages that only -O int8 (and -O int8-dynamic) run.</summary>
+    public const string Int8 = "-O int8";
+
+    /// <summary>
+    /// Float rewrites that make a model quantize well, run before calibration so calibration sees the graph as it
+    /// runs. After -O 2 most of them find nothing left to do; they matter for models the float pipeline could not
+    /// fully simplify (shapes only ONNX Runtime infers) and when fusions are disabled.
+    /// </summary>
+    public static PassManager Preparation()
+    {
+        var pm = new PassManager();
+
+        // Opset 13 first: per-channel Q/DQ need it, and every later stage sees the operators in their opset-13 form.
+        pm.Add(PassRegistry.Get("upgrade-opset-for-int8"));
+
+        // A constant reshaped by a Reshape (mnist-8's last weight) must be a plain initializer to be quantized.
+        pm.Add(PassRegistry.Get("fold-constants"));
+
+        // The planner needs element types (an INT64 Concat is shape arithmetic) and ranks (MatMul to Gemm).
+        pm.Add(PassRegistry.Get("probe-types"));
+
+        // With the types known, bias Adds become Conv and Gemm biases: an int32 bias, not a separately quantized Add.
+        pm.Add(PassRegistry.Get("fuse-bias-for-int8"));
+
+        // Size: default attributes and the initializers the folds left behind.
+        pm.Add(PassRegistry.Get("remove-default-attributes"));
+        pm.Add(PassRegistry.Get("remove-unused-initializers"));
+        return pm;
+    }
+}

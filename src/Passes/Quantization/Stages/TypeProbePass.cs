@@ -1,0 +1,16 @@
+// probe-types: records ONNX Runtime's element type and shape of every node output, which the quantization planner reads.
+namespace Onnxc.Passes.Quantization.Stages;
+
+/// <summary>Runs <see cref="TypeProbe"/>; types are derived facts, so the model's change count does not move.</summary>
+public sealed class TypeProbePass : Pass
+{
+    public override string Name => "probe-types";
+
+    public override string Description => "element types and shapes of every node output from ONNX Runtime (a Concat of INT64 shape values is not quantized)";
+
+    public override OptLevel Level => OptLevel.O2;
+
+    public override string Pipeline => Int8Pipelines.Int8;
+
+    public override void Run(Model model, PassContext context) => TypeProbe.Run(model);
+}
