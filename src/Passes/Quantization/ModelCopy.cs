@@ -15,11 +15,12 @@ internal static class ModelCopy
     {
         ModelProto proto = OnnxExporter.ToProto(model);
         proto.Graph.ValueInfo.Clear();
-        proto.Graph.DocString = "";
-        proto.DocString = "";
+        proto.Graph.ClearDocString();
+        proto.ClearDocString();
         foreach (NodeProto n in proto.Graph.Node)
         {
-            n.DocString = "";
+            // Cleared, not set to "": an empty string is still written (the fields are optional, with presence).
+            n.ClearDocString();
         }
 
         Model copy = OnnxImporter.FromProto(proto);
