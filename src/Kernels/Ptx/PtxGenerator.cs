@@ -41,13 +41,13 @@ public sealed class PtxGenerator : IDisposable
         return new PtxGenerator(new CudaArchitecture(target.ComputeCapabilityMajor, target.ComputeCapabilityMinor), DefaultInstructionSet);
     }
 
-    /// <summary>The PTX module text of one kernel.</summary>
+    /// <summary>The PTX module text of one kernel, the same whatever was compiled before it (<see cref="PtxNames"/>).</summary>
     public string Generate(KernelEntry kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var entry = kernel.EntryPoint();
         var compiled = (PTXCompiledKernel)_backend.Compile(entry, KernelSpecialization.Empty);
-        return compiled.PTXAssembly;
+        return PtxNames.Canonical(compiled.PTXAssembly);
     }
 
     public void Dispose()

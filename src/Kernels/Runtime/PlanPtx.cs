@@ -42,7 +42,9 @@ public static class PlanPtx
         foreach (var (name, method) in kernels.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
             var entry = EntryPointDescription.FromExplicitlyGroupedKernel(method);
-            result[name] = ((PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty)).PTXAssembly;
+            // ILGPU numbers parameters and labels with process-wide node ids: canonical names make the file the
+            // same whatever was compiled before in the process (an MSBuild node compiles many models).
+            result[name] = PtxNames.Canonical(((PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty)).PTXAssembly);
         }
 
         return result;

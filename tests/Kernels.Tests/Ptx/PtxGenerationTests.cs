@@ -18,6 +18,37 @@ public class PtxGenerationTests
         return data;
     }
 
+    [Fact]
+    public void TheSameKernelGivesTheSameTextWhateverWasCompiledBefore()
+    {
+        // ILGPU's node ids are process-wide: without canonical names the second compile reads _input_25895, not _input_8160.
+        var entry = KernelRegistry.DistinctKernels().First(e => e.Path == KernelPath.Portable);
+        string first, second;
+        using (var generator = PtxGenerator.ForTarget(TargetRegistry.Rtx2050))
+        {
+            first = generator.Generate(entry);
+            generator.Generate(KernelRegistry.DistinctKernels()[^1]);
+        }
+
+        using (var generator = PtxGenerator.ForTarget(TargetRegistry.Rtx2050))
+        {
+            second = generator.Generate(entry);
+        }
+
+        Assert.Equal(first, second);
+        Assert.Matches(@"\.param .* _[A-Za-z]+_0\[", first);
+    }
+
+    [Fact]
+    public void CanonicalNamesAreNumberedInOrderOfFirstAppearance()
+    {
+        const string ptx = ".param .b8 _input_8160[16],\n.param .b8 _a_8195[20]\nld.param.b64 %rd10, [_input_8160+8];\nL_79470:\n@%p3 bra L_794714;\nbra L_79470;";
+
+        Assert.Equal(
+            ".param .b8 _input_0[16],\n.param .b8 _a_1[20]\nld.param.b64 %rd10, [_input_0+8];\nL_2:\n@%p3 bra L_3;\nbra L_2;",
+            PtxNames.Canonical(ptx));
+    }
+
     [Theory]
     [MemberData(nameof(Kernels))]
     public void EmitsPtxForRtx2050WithTheExpectedInstructions(string kernelName)
