@@ -6,6 +6,9 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     /// <summary>The non-empty lines written to stderr.</summary>
     public string[] ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The lines written to stdout, line ends removed.</summary>
+    public string[] OutputLines => Stdout.ReplaceLineEndings("\n").Split('\n');
+
     public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
 }
 

@@ -84,6 +84,62 @@ public sealed class PassOptionTests
     }
 
     [Fact]
+    public void List_passes_shows_every_stage_of_int8_and_of_a_gpu_target_in_order()
+    {
+        CliResult result = CliRunner.Run("--list-passes");
+        string[] int8 = [.. Passes.Quantization.Stages.Int8Pipelines.Static().Passes.Select(p => p.Name)];
+        string[] gpu = [.. Passes.Lowering.KernelLowering.Stages().Passes.Select(p => p.Name)];
+
+        Assert.Contains("plan-int8", int8);
+        Assert.Contains("verify-int8", int8);
+        Assert.All(int8.Concat(gpu), n => Assert.Contains(result.OutputLines, l => l.StartsWith(n + " ", StringComparison.Ordinal)));
+        Assert.Contains("-O int8 runs -O2, then: " + string.Join(", ", int8), result.OutputLines);
+        Assert.Contains("a GPU --target (rtx2050) adds: " + string.Join(", ", gpu), result.OutputLines);
+    }
+
+    [Fact]
+    public void Pass_flags_reach_the_int8_and_gpu_stages()
+    {
+        using var dir = new TempDir();
+        CliResult result = CliRunner.Run(DefaultModel, "-O", "int8", "--calibration", ShippedModel.Calibration, "--preprocess", ShippedModel.Preprocess,
+            "--target", "rtx2050", "--verify-each", "--time-passes", "--print-ir-after", "emit-qdq,clean-up-qdq", "-o", dir.File("out.onnx"));
+
+        Assert.True(result.ExitCode == ExitCodes.Ok, result.ToString());
+        // One timing table per pipeline, each naming its stages.
+        Assert.Equal(["pass (-O2)", "pass (-O int8)", "pass (--target GPU)"], result.ErrorLines.Where(l => l.StartsWith("pass ", StringComparison.Ordinal)).Select(l => l[..36].TrimEnd()));
+        Assert.Equal(3, result.ErrorLines.Count(l => l.StartsWith("total ", StringComparison.Ordinal)));
+        Assert.All(new[] { "plan-int8", "calibrate", "emit-qdq", "verify-int8", "lower-to-kernels", "embed-kernel-plan" },
+            n => Assert.Contains(result.ErrorLines, l => l.StartsWith(n + " ", StringComparison.Ordinal)));
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("// ----- IR after emit-qdq", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, l => l.StartsWith("// ----- IR after clean-up-qdq", StringComparison.Ordinal));
+        Assert.Contains("QuantizeLinear(", result.Stderr);
+    }
+
+    [Fact]
+    public void A_stage_without_which_there_is_no_int8_model_cannot_be_disabled()
+    {
+        using var dir = new TempDir();
+        CliResult result = CliRunner.Run(DefaultModel, "-O", "int8", "--calibration", ShippedModel.Calibration, "--disable-pass", "emit-qdq", "-o", dir.File("out.onnx"));
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("pass 'emit-qdq' cannot be disabled", result.Stderr);
+        Assert.False(File.Exists(dir.File("out.onnx")));
+    }
+
+    [Fact]
+    public void Disabling_the_qdq_cleanup_keeps_the_integer_reshapes_in_float()
+    {
+        using var dir = new TempDir();
+        string[] common = [DefaultModel, "-O", "int8", "--calibration", ShippedModel.Calibration, "--preprocess", ShippedModel.Preprocess, "--no-speed-check"];
+        Assert.Equal(ExitCodes.Ok, CliRunner.Run([.. common, "-o", dir.File("clean.onnx")]).ExitCode);
+        CliResult raw = CliRunner.Run([.. common, "--disable-pass", "clean-up-qdq", "-o", dir.File("raw.onnx")]);
+
+        Assert.True(raw.ExitCode == ExitCodes.Ok, raw.ToString());
+        int Nodes(string file) => GraphIR.Onnx.OnnxImporter.Load(file).Graph.Nodes.Count;
+        Assert.True(Nodes(dir.File("raw.onnx")) > Nodes(dir.File("clean.onnx")), $"{Nodes(dir.File("raw.onnx"))} nodes without the cleanup vs {Nodes(dir.File("clean.onnx"))} with it");
+    }
+
+    [Fact]
     public void List_targets_describes_the_rtx2050()
     {
         CliResult result = CliRunner.Run("--list-targets");

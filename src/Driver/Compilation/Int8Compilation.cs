@@ -23,7 +23,7 @@ internal static class Int8Compilation
         if (options.Level == OptimizationLevel.Int8Dynamic)
         {
             SampleSet? verify = s.CalibrationPath is null ? null : SampleData.Open(s.CalibrationPath, model, s.Preprocess);
-            result = DynamicQuantizer.Compile(model, q, verify);
+            result = DynamicQuantizer.Compile(model, q, verify, new Passes.PassContext(options.Passes, log));
         }
         else
         {
@@ -42,11 +42,12 @@ internal static class Int8Compilation
 
             SampleSet? eval = s.EvalDataPath is null ? null : SampleData.Open(s.EvalDataPath, model, s.Preprocess);
             result = observer.Calibrating(progress => Int8Compiler.Compile(
-                model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, null, eval, line => log.WriteLine("onnxc: " + line)));
+                model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, null, eval, line => log.WriteLine("onnxc: " + line),
+                new Passes.PassContext(options.Passes, log)));
             bool gpuTarget = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
             if (!s.NoSpeedCheck && !gpuTarget)
             {
-                return ChooseFastest(model, result, q, s, replay, calibration, eval, stdout, log);
+                return ChooseFastest(model, result, q, s, replay, calibration, eval, stdout, log, options.Passes);
             }
         }
 
@@ -58,7 +59,7 @@ internal static class Int8Compilation
 
         if (Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } gpu)
         {
-            LowerForGpu(result.Model, gpu, s.PlanBatch ?? 1, options.ModelPath, stdout);
+            LowerForGpu(result.Model, gpu, s.PlanBatch ?? 1, options.ModelPath, stdout, options, log);
         }
 
         return new Int8Outcome(result.Model, result.Summary, options.Level == OptimizationLevel.Int8Dynamic ? "dynamic" : FormatName(q.Format));
@@ -68,20 +69,23 @@ internal static class Int8Compilation
     /// Lowers the QDQ model to the target's INT8 kernel plan and embeds the plan and its PTX in the model's metadata:
     /// ONNX Runtime ignores them and runs the file as it is, `onnxc run` runs the kernels.
     /// </summary>
-    private static void LowerForGpu(Model model, Kernels.Targets.TargetDescription target, int batch, string modelPath, TextWriter stdout)
+    private static void LowerForGpu(Model model, Kernels.Targets.TargetDescription target, int batch, string modelPath, TextWriter stdout, CompileOptions options, TextWriter log)
     {
-        Passes.Lowering.LoweringResult lowering;
+        var session = new Passes.Lowering.KernelLoweringSession(
+            new Passes.Lowering.LoweringOptions(target) { BatchSize = batch, Ptx = new Passes.Lowering.PlanPtxProvider() });
+        var context = new Passes.PassContext(options.Passes, log);
+        context.SetService(session);
+        context.SetService(target, Passes.PassRequirements.Target);
         try
         {
-            lowering = Passes.Lowering.Int8Lowering.Lower(model, new Passes.Lowering.LoweringOptions(target) { BatchSize = batch, Ptx = new Passes.Lowering.PlanPtxProvider() });
+            Passes.Lowering.KernelLowering.Stages().Run(model, context);
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
         {
             throw new InvalidModelException($"cannot lower to {target.Name} kernels: {e.Message}", modelPath);
         }
 
-        Kernels.Runtime.PlanArtifact.Embed(model, lowering.Plan, lowering.Ptx);
-        stdout.Write(lowering.Summary());
+        stdout.Write(session.Result!.Summary());
     }
 
     /// <summary>Checks the flags before any model is read, so a typo is a usage error (exit 1).</summary>
@@ -159,18 +163,21 @@ internal static class Int8Compilation
     /// --encoding-plan) and returns the fastest, printing the summary of what is written and the timings.
     /// </summary>
     private static Int8Outcome ChooseFastest(Model floatModel, QuantizationResult primary, QuantizationOptions q, Int8Settings s, string? replay,
-        SampleSet calibration, SampleSet? eval, TextWriter stdout, TextWriter log)
+        SampleSet calibration, SampleSet? eval, TextWriter stdout, TextWriter log, Passes.PassOptions passes)
     {
+        // The other candidates run the same stages, checked as asked (--verify-each, --disable-pass), but print no
+        // second copy of the IR or the timings.
+        Passes.PassContext Quiet() => new(passes with { TimePasses = false, PrintIrAfter = Passes.IrPrintSelection.None }, log);
         var candidates = new List<EncodingCandidate> { new(FormatName(q.Format), primary.Model, primary) };
         if (s.Format is null)
         {
             QuantFormat other = q.Format == QuantFormat.Qdq ? QuantFormat.QOperator : QuantFormat.Qdq;
-            TryAdd(candidates, FormatName(other), log, () => Int8Compiler.Compile(floatModel, q with { Format = other }, calibration, primary.Table, eval, _ => { }));
+            TryAdd(candidates, FormatName(other), log, () => Int8Compiler.Compile(floatModel, q with { Format = other }, calibration, primary.Table, eval, _ => { }, Quiet()));
         }
 
         if (s.Format is null && floatModel.Graph.Nodes.Any(n => n.IsDefaultDomain && n.OpType is "MatMul" or "Gemm"))
         {
-            TryAdd(candidates, "dynamic", log, () => DynamicQuantizer.Compile(floatModel, q, calibration));
+            TryAdd(candidates, "dynamic", log, () => DynamicQuantizer.Compile(floatModel, q, calibration, Quiet()));
         }
 
         candidates.Add(new EncodingCandidate("float", floatModel, null));

@@ -236,6 +236,15 @@ public sealed partial class Graph
         value.HadValueInfo = true;
     }
 
+    /// <summary>The value is no longer described by a value_info entry (its documentation fields go with it); its type stays.</summary>
+    public static void ClearValueInfo(Value value)
+    {
+        value.DocString = null;
+        value.Metadata = [];
+        value.ValueInfoUnknownFields = default;
+        value.HadValueInfo = false;
+    }
+
     private Value NewValue(string name)
     {
         if (string.IsNullOrEmpty(name))

@@ -24,6 +24,9 @@ public abstract class Pass
 
     public virtual PassRequirements Requires => PassRequirements.None;
 
+    /// <summary>False for a stage without which there is no output at all (planning, emission): --disable-pass refuses its name.</summary>
+    public virtual bool CanBeDisabled => true;
+
     /// <summary>Transforms <paramref name="model"/> in place through the IR's mutation API.</summary>
     public abstract void Run(Model model, PassContext context);
 

@@ -13,6 +13,14 @@ public sealed class PassManager
 {
     private readonly List<Step> _steps = [];
 
+    /// <param name="name">What the pipeline is, for the heading of its --time-passes table ("-O2", "-O int8").</param>
+    public PassManager(string? name = null)
+    {
+        Name = name;
+    }
+
+    public string? Name { get; }
+
     /// <summary>Every pass of the pipeline in order (passes of groups included), for listings and tests.</summary>
     public IEnumerable<Pass> Passes => _steps.SelectMany(s => s.Passes);
 
@@ -75,7 +83,7 @@ public sealed class PassManager
         var report = new PassRunReport(results, total.Elapsed);
         if (context.Options.TimePasses)
         {
-            context.Log.Write(report.FormatTimings());
+            context.Log.Write(report.FormatTimings(Name));
         }
 
         if (context.Options.DebugRewrites && context.RewriteStatistics.Rules.Count > 0)

@@ -16,7 +16,7 @@ public static class PassPipelines
             PassRegistry.ValidatePassNames(options.PrintIrAfter.Names);
         }
 
-        var pm = new PassManager();
+        var pm = new PassManager("-O" + (int)level);
         if (level >= OptLevel.O1)
         {
             AddCleanup(pm);

@@ -34,6 +34,17 @@ public static class PassRegistry
         new TypeProbePass(),
         BiasFoldingForInt8(),
         new DefaultAttributeRemoval(),
+        new QuantizationPlanning(),
+        new CalibrationStage(),
+        new AccuracyControlStage(),
+        new QdqEmission(),
+        new QOperatorStage(),
+        new QdqCleanupStage(),
+        new SelfVerification(),
+
+        // What a GPU --target adds after them.
+        new Lowering.KernelLowering(),
+        new Lowering.KernelPlanEmbedding(),
     ]);
 
     /// <summary>The passes, in pipeline order.</summary>
@@ -58,6 +69,11 @@ public static class PassRegistry
             {
                 throw new ArgumentException($"unknown pass or rule '{n}'; --list-passes shows the known names");
             }
+
+            if (Passes.FirstOrDefault(p => p.Name == n) is { CanBeDisabled: false } stage)
+            {
+                throw new ArgumentException($"pass '{n}' cannot be disabled: {stage.Pipeline} has no output without it");
+            }
         }
     }
 
@@ -81,11 +97,25 @@ public static class PassRegistry
         {
             string indent = e.Parent is null ? string.Empty : "  ";
             string name = indent + e.Name;
-            sb.Append(name.PadRight(40)).Append(' ').Append(e.Pipeline.PadRight(8)).Append("  ").AppendLine(e.Description);
+            sb.Append(name.PadRight(40)).Append(' ').Append(e.Pipeline.PadRight(12)).Append("  ").AppendLine(e.Description);
         }
+
+        // The order of every pipeline, the stages that reuse -O 1 and -O 2 passes included.
+        sb.AppendLine();
+        foreach (OptLevel level in new[] { OptLevel.O1, OptLevel.O2 })
+        {
+            sb.Append("-O").Append((int)level).Append(" runs: ").AppendLine(Order(PassPipelines.Build(level, PassOptions.Default)));
+        }
+
+        sb.Append("-O int8 runs -O2, then: ").AppendLine(Order(Int8Pipelines.Static()));
+        sb.Append("-O int8-dynamic and QAT prepare with: ").AppendLine(Order(Int8Pipelines.Preparation()));
+        sb.Append("a GPU --target (rtx2050) adds: ").AppendLine(Order(Lowering.KernelLowering.Stages()));
 
         return sb.ToString();
     }
+
+    /// <summary>A pipeline's passes in order, repeats of a fixed-point group listed once.</summary>
+    private static string Order(PassManager pm) => string.Join(", ", pm.Passes.Select(p => p.Name));
 
     /// <summary>The rules that remove ops returning their input unchanged.</summary>
     public static RewritePass NoOpElimination() => new(

@@ -15,10 +15,12 @@ public sealed class PassRunReport(IReadOnlyList<PassResult> results, TimeSpan el
     public long TotalChanges => Results.Sum(r => r.Changes);
 
     /// <summary>The --time-passes table: per pass name, runs, changes and total time, slowest first.</summary>
-    public string FormatTimings()
+    /// <param name="pipeline">Named in the heading when a compile runs more than one pipeline (-O2, then -O int8).</param>
+    public string FormatTimings(string? pipeline = null)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{"pass",-36} {"runs",5} {"changes",8} {"ms",10} {"%",6}");
+        string heading = pipeline is null ? "pass" : $"pass ({pipeline})";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{heading,-36} {"runs",5} {"changes",8} {"ms",10} {"%",6}");
         double total = Math.Max(Elapsed.TotalMilliseconds, 1e-9);
         foreach (var g in Results.GroupBy(r => r.Pass).OrderByDescending(g => g.Sum(r => r.Elapsed.Ticks)))
         {

@@ -13,13 +13,13 @@ namespace Onnxc.Passes.Quantization;
 /// </summary>
 public static class DynamicQuantizer
 {
-    public static QuantizationResult Compile(Model model, QuantizationOptions options, SampleSet? verifyData = null)
+    public static QuantizationResult Compile(Model model, QuantizationOptions options, SampleSet? verifyData = null, PassContext? passes = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         long sizeBefore = ModelCopy.SerializedSize(model);
         Model prepared = ModelCopy.Clone(model);
-        QuantizationPreparation.Run(prepared);
+        QuantizationPreparation.Run(prepared, passes);
         Model m = ModelCopy.Clone(prepared);
         Graph g = m.Graph;
         var excludedNames = new HashSet<string>(options.Exclude, StringComparer.Ordinal);

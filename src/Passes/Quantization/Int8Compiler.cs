@@ -1,8 +1,8 @@
 // The library entry point of -O int8: prepare, plan, calibrate, emit, control accuracy, verify, summarize.
-using System.Diagnostics;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Calibration;
 using Onnxc.Passes.Data;
+using Onnxc.Passes.Quantization.Stages;
 
 namespace Onnxc.Passes.Quantization;
 
@@ -11,7 +11,8 @@ namespace Onnxc.Passes.Quantization;
 /// holds the quantized model (write it with OnnxExporter.Save), the calibration table (cache it with
 /// <see cref="CalibrationTable.Save"/> and pass it back to skip calibration) and the <see cref="CompileSummary"/>.
 /// Order: float preparation (opset 13, folds) → plan → calibration of exactly the planned tensors on the prepared
-/// graph → QDQ emission → optional QOperator lowering → optional accuracy control → self-verification.
+/// graph → optional accuracy control → QDQ emission → QOperator lowering or QDQ cleanup → self-verification, each a
+/// registered pass of <see cref="Int8Pipelines.Static"/> (so --list-passes, --verify-each and --print-ir-after reach them).
 /// </summary>
 public static class Int8Compiler
 {
@@ -21,72 +22,49 @@ public static class Int8Compiler
         SampleSet calibrationData,
         CalibrationTable? cachedTable = null,
         SampleSet? evalData = null,
-        Action<string>? log = null)
+        Action<string>? log = null,
+        PassContext? passes = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(calibrationData);
         log ??= _ => { };
         long sizeBefore = ModelCopy.SerializedSize(model);
-        Model prepared = ModelCopy.Clone(model);
-        QuantizationPreparation.Run(prepared);
-
-        QuantizationPlan plan = QuantizationPlanner.Plan(prepared, options);
-        var sw = Stopwatch.StartNew();
-        CalibrationTable table = EnsureTable(prepared, plan, cachedTable, calibrationData, options.Calibration, log);
-        double calibrationSeconds = sw.Elapsed.TotalSeconds;
-
-        Model quantized = Build(prepared, plan, table, options);
-        AccuracyControlResult? accuracy = null;
-        IReadOnlyList<string> fallbacks = [];
-        if (options.MaxAccuracyDrop is double maxDrop)
-        {
-            if (evalData is null)
-            {
-                throw new ArgumentException("--max-accuracy-drop needs --eval-data (labelled samples)");
-            }
-
-            var control = new AccuracyControl(prepared, options, calibrationData, evalData, log);
-            (quantized, plan, table, accuracy, fallbacks) = control.Run(plan, table, quantized, maxDrop);
-        }
+        Model quantized = ModelCopy.Clone(model);
+        var session = new Int8Session(options, calibrationData, cachedTable, evalData, log);
+        PassContext context = passes ?? new PassContext();
+        context.SetService(session);
+        Int8Pipelines.Static().Run(quantized, context);
 
         var summary = new CompileSummary
         {
             Format = options.Format,
             Target = options.Target.Name,
             Encoding = DescribeEncoding(options),
-            Calibration = table.MethodText,
-            CalibrationSamples = table.SampleCount,
-            CalibrationSeconds = cachedTable is not null && ReferenceEquals(table, cachedTable) ? 0 : calibrationSeconds,
-            Nodes = plan.Decisions,
+            Calibration = session.Table!.MethodText,
+            CalibrationSamples = session.Table.SampleCount,
+            CalibrationSeconds = session.CalibrationSeconds,
+            Nodes = session.Plan!.Decisions,
             SizeBefore = sizeBefore,
             SizeAfter = ModelCopy.SerializedSize(quantized),
-            Fallbacks = fallbacks,
-            Accuracy = accuracy,
+            Fallbacks = session.Fallbacks,
+            Accuracy = session.Accuracy,
+            Verification = session.Verification,
         };
 
-        if (options.Verify == VerifyMode.Verify)
+        if (session.Verification is { Passed: false } failed)
         {
-            int batch = calibrationData.FixedBatchSize ?? Math.Min(8, options.VerifySamples);
-            VerificationResult v = SelfVerifier.Verify(prepared, quantized, calibrationData.Batches(batch, Math.Max(1, options.VerifySamples)), options.VerifyProvider);
-            summary = summary with { Verification = v };
-            log(v.Message);
-            if (!v.Passed)
-            {
-                throw new QuantizationException(v.Message, summary);
-            }
+            throw new QuantizationException(failed.Message, summary);
         }
 
-        return new QuantizationResult(quantized, table, summary);
+        return new QuantizationResult(quantized, session.Table, summary);
     }
 
     /// <summary>The quantized model for a plan and table, from the prepared float model (which is not changed).</summary>
     internal static Model Build(Model prepared, QuantizationPlan plan, CalibrationTable table, QuantizationOptions options)
     {
         Model m = ModelCopy.Clone(prepared);
-        QuantizationPlan local = QuantizationPlanner.Plan(m, options with { Exclude = [.. options.Exclude, .. ExcludedBy(plan)] });
-        Dictionary<string, QuantParams> act = QdqEmitter.ActivationParams(local, table, options.Activations);
-        QdqEmitter.Emit(m, local, act, options);
+        Emit(m, plan, table, options);
         if (options.Format == QuantFormat.QOperator)
         {
             QOperatorLowering.Run(m);
@@ -97,6 +75,15 @@ public static class Int8Compiler
         }
 
         return m;
+    }
+
+    /// <summary>Q/DQ pairs for <paramref name="plan"/> written into <paramref name="model"/> (a prepared float model, or a copy of the one planned).</summary>
+    internal static void Emit(Model model, QuantizationPlan plan, CalibrationTable table, QuantizationOptions options)
+    {
+        // Planned again on this graph so the decisions refer to its nodes; explicit exclusions carry over.
+        QuantizationPlan local = QuantizationPlanner.Plan(model, options with { Exclude = [.. options.Exclude, .. ExcludedBy(plan)] });
+        Dictionary<string, QuantParams> act = QdqEmitter.ActivationParams(local, table, options.Activations);
+        QdqEmitter.Emit(model, local, act, options);
     }
 
     /// <summary>A table that covers every tensor the plan calibrates: the cached one, completed if needed.</summary>

@@ -15,10 +15,35 @@ public static class Int8Pipelines
     /// runs. After -O 2 most of them find nothing left to do; they matter for models the float pipeline could not
     /// fully simplify (shapes only ONNX Runtime infers) and when fusions are disabled.
     /// </summary>
-    public static PassManager Preparation()
-    {
-        var pm = new PassManager();
+    public static PassManager Preparation() => AddPreparation(new PassManager(Int8));
 
+    /// <summary>
+    /// Static INT8 (<see cref="Int8Compiler"/>): the preparation, then the stages that need an
+    /// <see cref="Int8Session"/> in the context.
+    /// </summary>
+    public static PassManager Static()
+    {
+        PassManager pm = AddPreparation(new PassManager(Int8));
+
+        // Planning reads the prepared graph's types; calibration observes exactly the tensors the plan names.
+        pm.Add(PassRegistry.Get("plan-int8"));
+        pm.Add(PassRegistry.Get("calibrate"));
+
+        // Accuracy control changes the plan (layers back to float), so it runs before anything is emitted.
+        pm.Add(PassRegistry.Get("control-accuracy"));
+        pm.Add(PassRegistry.Get("emit-qdq"));
+
+        // The form of the output: QOperator ops, or the QDQ form with its value-preserving ops on integers.
+        pm.Add(PassRegistry.Get("lower-qoperator"));
+        pm.Add(PassRegistry.Get("clean-up-qdq"));
+
+        // Last, on exactly what will be written.
+        pm.Add(PassRegistry.Get("verify-int8"));
+        return pm;
+    }
+
+    private static PassManager AddPreparation(PassManager pm)
+    {
         // Opset 13 first: per-channel Q/DQ need it, and every later stage sees the operators in their opset-13 form.
         pm.Add(PassRegistry.Get("upgrade-opset-for-int8"));
 

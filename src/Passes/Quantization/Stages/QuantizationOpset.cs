@@ -21,12 +21,17 @@ public sealed class QuantizationOpset : Pass
 
     public override string Pipeline => Int8Pipelines.Int8;
 
+    public override bool CanBeDisabled => false;
+
     public override void Run(Model model, PassContext context)
     {
         Graph g = model.Graph;
         foreach (Value v in g.Inputs.Where(v => v.IsInitializer).ToList())
         {
             g.RemoveInput(v);
+
+            // It was described as an input; as a plain constant it needs no value_info entry.
+            Graph.ClearValueInfo(v);
         }
 
         _dropouts.Run(model, context);

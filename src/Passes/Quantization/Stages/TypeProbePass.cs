@@ -12,5 +12,7 @@ public sealed class TypeProbePass : Pass
 
     public override string Pipeline => Int8Pipelines.Int8;
 
+    public override bool CanBeDisabled => false;
+
     public override void Run(Model model, PassContext context) => TypeProbe.Run(model);
 }
