@@ -118,4 +118,45 @@ public sealed class ConvBatchNormFusionTests
         Output(g, y, Float(1, 4, 6, 6));
         RuleRunner.AssertRejected(m, new ConvBatchNormFusion(), "BN parameter 1");
     }
+
+    [Fact]
+    public void RejectsSpatialZero()
+    {
+        // Opset < 9 BatchNormalization with spatial=0 normalizes per element, not per channel.
+        Model m = NewModel();
+        Graph g = m.Graph;
+        var rng = new Random(4);
+        Value conv = Op(g, "Conv", [Input(g, "x", 1, 3, 8, 8), Random(g, "w", rng, 4, 3, 3, 3)]);
+        Value y = Op(g, "BatchNormalization", [conv, Random(g, "s", rng, 4), Random(g, "bb", rng, 4), Random(g, "mu", rng, 4), RandomPositive(g, "v", rng, 4)],
+            NodeAttribute.Of("spatial", 0L));
+        Output(g, y, Float(1, 4, 6, 6));
+        RuleRunner.AssertRejected(m, new ConvBatchNormFusion(), "spatial=0 BatchNormalization");
+    }
+
+    [Fact]
+    public void RejectsWeightsThatAreNotFloatOrDouble()
+    {
+        // Folding a scale into float16 weights would round twice; the rule leaves them alone.
+        Model m = NewModel();
+        Graph g = m.Graph;
+        var rng = new Random(5);
+        Value x = g.AddInput("x", new TensorType(ElementType.Float16, new TensorShape([1, 3, 8, 8])));
+        Value w = g.AddConstant("w", TensorData.FromBytes(ElementType.Float16, [4, 3, 3, 3], new byte[4 * 3 * 3 * 3 * 2]));
+        Value conv = Op(g, "Conv", [x, w]);
+        Value y = Op(g, "BatchNormalization", [conv, Random(g, "s", rng, 4), Random(g, "bb", rng, 4), Random(g, "mu", rng, 4), RandomPositive(g, "v", rng, 4)]);
+        Output(g, y, new TensorType(ElementType.Float16, new TensorShape([1, 4, 6, 6])));
+        RuleRunner.AssertRejected(m, new ConvBatchNormFusion(), "weights are not FLOAT or DOUBLE");
+    }
+
+    [Fact]
+    public void RejectsAConvBiasThatIsNotAConstant()
+    {
+        Model m = NewModel();
+        Graph g = m.Graph;
+        var rng = new Random(6);
+        Value conv = Op(g, "Conv", [Input(g, "x", 1, 3, 8, 8), Random(g, "w", rng, 4, 3, 3, 3), Input(g, "b", 4)]);
+        Value y = Op(g, "BatchNormalization", [conv, Random(g, "s", rng, 4), Random(g, "bb", rng, 4), Random(g, "mu", rng, 4), RandomPositive(g, "v", rng, 4)]);
+        Output(g, y, Float(1, 4, 6, 6));
+        RuleRunner.AssertRejected(m, new ConvBatchNormFusion(), "%b is not a constant initializer");
+    }
 }
