@@ -76,6 +76,27 @@ public class Int8LoweringTests
     }
 
     [Fact]
+    public void ShapeArithmeticIsEvaluatedAtCompileTimeByTheConstantEvaluator()
+    {
+        // Reshape to [1, C*H*W] with the target computed from Shape: ReduceProd is one of the ops the -O 1 constant
+        // evaluator knows and the lowering's own folder did not.
+        var b = new QdqModelBuilder(seed: 6);
+        var x = b.Qdq(b.Input("x", 1, 3, 6, 6), -1, 1);
+        var conv = b.Qdq(b.Conv(x, 3, 4, 3, pad: 1), -2, 2);
+        Value chw = b.Op("Slice", [b.Op("Shape", [conv]), b.ConstInts(1), b.ConstInts(4)]);
+        Value target = b.Op("Concat", [b.ConstInts(1), b.Op("ReduceProd", [chw], NodeAttribute.Of("keepdims", 1L))], NodeAttribute.Of("axis", 0L));
+        var flat = b.QdqLike(b.Op("Reshape", [conv, target]), conv);
+        b.Output(flat);
+
+        var input = b.RandomInput(3 * 6 * 6);
+        var (ours, ort, lowering) = LoweringHarness.Compare(b.Model, input, [1, 3, 6, 6]);
+
+        LoweringHarness.AssertWithinOneStep(ours, ort, b.Params[conv].Scale);
+        Assert.Empty(lowering.FloatNodes);
+        Assert.DoesNotContain(lowering.Plan.Steps, s => !s.IsInt8);
+    }
+
+    [Fact]
     public void OpsWithoutInt8KernelsRunAsFloatAndAreListed()
     {
         var b = new QdqModelBuilder(seed: 4);
