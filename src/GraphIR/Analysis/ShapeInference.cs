@@ -22,4 +22,21 @@ public static class ShapeInference
             new ShapeInferrer(fOpset).InferGraph(f.Body);
         }
     }
+
+    /// <summary>
+    /// Forgets every type an earlier inference derived (declared types stay) and infers again: after a rewrite that
+    /// changes what flows through the graph (a pruned weight, a new input shape), no stale dimension survives.
+    /// </summary>
+    public static void Reinfer(Model model)
+    {
+        foreach (Graph graph in model.AllGraphs())
+        {
+            foreach (Value v in graph.Values.Where(v => v.TypeIsInferred))
+            {
+                Graph.SetInferredType(v, null);
+            }
+        }
+
+        Run(model);
+    }
 }

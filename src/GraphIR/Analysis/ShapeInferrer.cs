@@ -122,7 +122,7 @@ internal sealed partial class ShapeInferrer
                 // Identity also passes sequences and optionals: copy the whole type.
                 if (node.Input(0)?.Type is { } t && t is not TensorType && node.Output(0) is { Type: null } o)
                 {
-                    Graph.SetType(o, t);
+                    Graph.SetInferredType(o, t);
                 }
 
                 shapes[0] = ShapeOf(node.Input(0));
@@ -155,7 +155,7 @@ internal sealed partial class ShapeInferrer
         }
 
         Graph body = function.Body;
-        var saved = body.SelfAndSubgraphs().SelectMany(g => g.Values).Select(v => (Value: v, v.Type)).ToList();
+        var saved = body.SelfAndSubgraphs().SelectMany(g => g.Values).Select(v => (Value: v, v.Type, v.TypeIsInferred)).ToList();
         try
         {
             for (int i = 0; i < body.Inputs.Count && i < node.Inputs.Count; i++)
@@ -178,9 +178,16 @@ internal sealed partial class ShapeInferrer
         }
         finally
         {
-            foreach ((Value v, IrType? type) in saved)
+            foreach ((Value v, IrType? type, bool inferred) in saved)
             {
-                Graph.SetType(v, type);
+                if (inferred)
+                {
+                    Graph.SetInferredType(v, type);
+                }
+                else
+                {
+                    Graph.SetType(v, type);
+                }
             }
 
             _activeCalls.Remove(function);
@@ -233,11 +240,16 @@ internal sealed partial class ShapeInferrer
     /// Merges an inferred type into a value's declared one: unknown parts take the inferred facts, known parts stay
     /// (a conflicting declared dimension or element type wins, as the model author's word).
     /// </summary>
+    /// <summary>
+    /// Writes what inference found. An unknown type, or one an earlier inference derived, takes the new result where
+    /// it knows more (a known dim replaces a stale one: after a weight shrinks, the new channel count wins). A declared
+    /// type is never made less specific, and a declared dimension that conflicts with the inferred one is kept.
+    /// </summary>
     private static void MergeInto(Value value, TensorType inferred)
     {
         if (value.Type is null or UnknownType)
         {
-            Graph.SetType(value, inferred);
+            Graph.SetInferredType(value, inferred);
             return;
         }
 
@@ -246,30 +258,62 @@ internal sealed partial class ShapeInferrer
             return;
         }
 
-        ElementType et = declared.ElementType != ElementType.Undefined ? declared.ElementType : inferred.ElementType;
-        TensorShape? shape = declared.Shape;
-        if (shape is null)
+        if (value.TypeIsInferred)
         {
-            shape = inferred.Shape;
-        }
-        else if (inferred.Shape is { } inf && inf.Rank == shape.Rank)
-        {
-            var dims = new Dim[shape.Rank];
-            for (int i = 0; i < dims.Length; i++)
+            TensorType fresh = new(
+                inferred.ElementType != ElementType.Undefined ? inferred.ElementType : declared.ElementType,
+                Merge(newer: inferred.Shape, older: declared.Shape, newerWins: true)) { Denotation = declared.Denotation };
+            if (fresh != declared)
             {
-                Dim d = shape[i];
-                Dim x = inf[i];
-                dims[i] = d.IsKnown ? d : x.IsKnown ? x with { Denotation = d.Denotation } : d.Param is not null ? d : x;
+                Graph.SetInferredType(value, fresh);
             }
 
-            shape = new TensorShape([.. dims]);
+            return;
         }
 
-        var merged = new TensorType(et, shape) { Denotation = declared.Denotation };
+        ElementType et = declared.ElementType != ElementType.Undefined ? declared.ElementType : inferred.ElementType;
+        var merged = new TensorType(et, Merge(newer: inferred.Shape, older: declared.Shape, newerWins: false)) { Denotation = declared.Denotation };
         if (merged != declared)
         {
             Graph.SetType(value, merged);
         }
+    }
+
+    /// <summary>
+    /// Dims of two shapes of one value. Where only one is known, it is taken; where both are known and differ,
+    /// <paramref name="newerWins"/> decides. A shape of another rank: the newer when it wins, else the older.
+    /// </summary>
+    private static TensorShape? Merge(TensorShape? newer, TensorShape? older, bool newerWins)
+    {
+        if (older is null)
+        {
+            return newer;
+        }
+
+        if (newer is null)
+        {
+            return older;
+        }
+
+        if (newer.Rank != older.Rank)
+        {
+            return newerWins ? newer : older;
+        }
+
+        var dims = new Dim[older.Rank];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            Dim d = older[i];
+            Dim x = newer[i];
+            Dim winner = newerWins ? x : d;
+            Dim other = newerWins ? d : x;
+            dims[i] = winner.IsKnown ? winner with { Denotation = d.Denotation }
+                : other.IsKnown ? other with { Denotation = d.Denotation }
+                : winner.Param is not null ? winner
+                : other;
+        }
+
+        return new TensorShape([.. dims]);
     }
 
     // ----- helpers shared by the op families -----

@@ -204,7 +204,18 @@ public sealed partial class Graph
     }
 
     /// <summary>Records a value's type. A derived fact: not counted as a change.</summary>
-    public static void SetType(Value value, IrType? type) => value.Type = type;
+    public static void SetType(Value value, IrType? type)
+    {
+        value.Type = type;
+        value.TypeIsInferred = false;
+    }
+
+    /// <summary>Records a type inference derived (see <see cref="Value.TypeIsInferred"/>); like SetType, not a change of the model.</summary>
+    public static void SetInferredType(Value value, IrType? type)
+    {
+        value.Type = type;
+        value.TypeIsInferred = type is not null;
+    }
 
     /// <summary>Renames a value; the new name must be free in this graph.</summary>
     public void Rename(Value value, string newName)

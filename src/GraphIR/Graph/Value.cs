@@ -27,6 +27,12 @@ public sealed class Value
     /// <summary>The type, when known (from the model, or inferred).</summary>
     public IrType? Type { get; internal set; }
 
+    /// <summary>
+    /// True when <see cref="Type"/> was written by shape inference (a derived fact that a later inference replaces,
+    /// and <see cref="Analysis.ShapeInference.Reinfer"/> clears first); false when the model or a pass declared it.
+    /// </summary>
+    public bool TypeIsInferred { get; internal set; }
+
     public TensorType? TensorType => Type as TensorType;
 
     public ElementType ElementType => TensorType?.ElementType ?? ElementType.Undefined;
