@@ -1,5 +1,6 @@
 // The acceptance check: shared models quantized to QDQ, lowered, run on the CPU accelerator vs ONNX Runtime.
 using System.Diagnostics;
+using Onnxc.Compilation;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.Kernels.Runtime;
@@ -14,7 +15,7 @@ using Xunit.Abstractions;
 namespace Onnxc.Passes.Tests.Lowering;
 
 /// <summary>
-/// For each shared model: optimize (-O2) and quantize with our quantizer (QDQ), lower for rtx2050, run the plan on ILGPU's CPU
+/// For each shared model: compile with -O int8 through <see cref="OnnxCompiler"/> (QDQ), lower for rtx2050, run the plan on ILGPU's CPU
 /// accelerator and ONNX Runtime on the same QDQ model over evenly spread real samples. Required:
 /// <list type="bullet">
 /// <item>Step by step, every INT8 step of the plan, given ONNX Runtime's values of its inputs, produces every
@@ -61,16 +62,26 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
         Model model = OnnxImporter.Load(SharedData.Model(modelFile));
         ModelInputSpec[] inputs = [.. model.Graph.Inputs.Where(v => !v.IsInitializer).Select(v =>
             ModelInputSpec.Float32(v.Name, [.. v.Shape!.Dims.Select(d => d.Value ?? -1)]))];
-        SampleSet data = SampleSet.Open(SharedData.Data(dataPath.Split('/')), inputs, PreprocessOptions.Parse(preprocess));
-        // As `onnxc -O int8 --target rtx2050` does: -O2 first (it folds the ResNet shortcuts' computed pads, so the
-        // Pads share their input's parameters and lower to INT8), then quantization.
-        PassPipelines.Build(OptLevel.O2, PassOptions.Default).Run(model, new PassContext());
-        QuantizationResult quantized = Int8Compiler.Compile(model, new QuantizationOptions { Verify = VerifyMode.Skip }, data);
-
-        var (border, step) = ObserveLastDequantize(quantized.Model);
+        string calibration = SharedData.Data(dataPath.Split('/'));
+        SampleSet data = SampleSet.Open(calibration, inputs, PreprocessOptions.Parse(preprocess));
         using var tmp = new TempDir();
+        // The QDQ model as `onnxc -O int8` writes it (the compile order of OnnxCompiler: -O2, which folds the ResNet
+        // shortcuts' computed pads so the Pads share their input's parameters and lower to INT8, then the INT8 stages).
+        string compiled = tmp.File("compiled.onnx");
+        OnnxCompiler.Compile(new CompileOptions
+        {
+            ModelPath = SharedData.Model(modelFile),
+            OutputPath = compiled,
+            Level = OptimizationLevel.Int8,
+            Int8 = new Int8Settings { CalibrationPath = calibration, Preprocess = preprocess, NoSpeedCheck = true, NoVerify = true },
+        });
+
+        Model quantized = OnnxImporter.Load(compiled);
+        // The observed tensor becomes a graph output, which carries its type.
+        GraphIR.Analysis.ShapeInference.Run(quantized);
+        var (border, step) = ObserveLastDequantize(quantized);
         string path = tmp.File("int8.onnx");
-        OnnxExporter.Save(quantized.Model, path);
+        OnnxExporter.Save(quantized, path);
         var qdq = OnnxImporter.Load(path);
         var lowering = Int8Lowering.Lower(qdq, new LoweringOptions(TargetRegistry.Rtx2050) { BatchSize = batch });
         output.WriteLine(lowering.Summary());
