@@ -59,7 +59,7 @@ internal static class Int8Compilation
 
         if (Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } gpu)
         {
-            LowerForGpu(result.Model, gpu, s.PlanBatch ?? 1, options.ModelPath, stdout, options, log);
+            LowerForGpu(result.Model, gpu, s.PlanBatch ?? 1, options, stdout, log);
         }
 
         return new Int8Outcome(result.Model, result.Summary, options.Level == OptimizationLevel.Int8Dynamic ? "dynamic" : FormatName(q.Format));
@@ -69,7 +69,7 @@ internal static class Int8Compilation
     /// Lowers the QDQ model to the target's INT8 kernel plan and embeds the plan and its PTX in the model's metadata:
     /// ONNX Runtime ignores them and runs the file as it is, `onnxc run` runs the kernels.
     /// </summary>
-    private static void LowerForGpu(Model model, Kernels.Targets.TargetDescription target, int batch, string modelPath, TextWriter stdout, CompileOptions options, TextWriter log)
+    private static void LowerForGpu(Model model, Kernels.Targets.TargetDescription target, int batch, CompileOptions options, TextWriter stdout, TextWriter log)
     {
         var session = new Passes.Lowering.KernelLoweringSession(
             new Passes.Lowering.LoweringOptions(target) { BatchSize = batch, Ptx = new Passes.Lowering.PlanPtxProvider() });
@@ -82,7 +82,7 @@ internal static class Int8Compilation
         }
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
         {
-            throw new InvalidModelException($"cannot lower to {target.Name} kernels: {e.Message}", modelPath);
+            throw new InvalidModelException($"cannot lower to {target.Name} kernels: {e.Message}", options.ModelPath);
         }
 
         stdout.Write(session.Result!.Summary());

@@ -237,10 +237,6 @@ internal sealed partial class ShapeInferrer
     }
 
     /// <summary>
-    /// Merges an inferred type into a value's declared one: unknown parts take the inferred facts, known parts stay
-    /// (a conflicting declared dimension or element type wins, as the model author's word).
-    /// </summary>
-    /// <summary>
     /// Writes what inference found. An unknown type, or one an earlier inference derived, takes the new result where
     /// it knows more (a known dim replaces a stale one: after a weight shrinks, the new channel count wins). A declared
     /// type is never made less specific, and a declared dimension that conflicts with the inferred one is kept.

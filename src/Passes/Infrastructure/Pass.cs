@@ -19,7 +19,7 @@ public abstract class Pass
     /// <summary>The lowest optimization level whose pipeline contains this pass.</summary>
     public virtual OptLevel Level => OptLevel.O1;
 
-    /// <summary>Which pipeline runs it, as --list-passes shows it: "-O1", "-O2", or a stage's "-O int8" or "--target rtx2050".</summary>
+    /// <summary>Which pipeline runs it, as --list-passes shows it: "-O1", "-O2", or a stage's "-O int8" or "--target GPU".</summary>
     public virtual string Pipeline => "-O" + (int)Level;
 
     public virtual PassRequirements Requires => PassRequirements.None;

@@ -3,6 +3,19 @@ using Onnxc.Kernels.Runtime;
 
 namespace Onnxc.Passes.Lowering;
 
+/// <summary>The base of the stages a GPU --target adds after -O int8; without either there is no kernel plan in the output.</summary>
+public abstract class GpuTargetPass : Pass
+{
+    /// <summary>The --list-passes label of these stages.</summary>
+    public const string GpuTarget = "--target GPU";
+
+    public override OptLevel Level => OptLevel.O2;
+
+    public override string Pipeline => GpuTarget;
+
+    public override bool CanBeDisabled => false;
+}
+
 /// <summary>What the GPU stages share through the <see cref="PassContext"/>: the request, and the lowering once it ran.</summary>
 public sealed class KernelLoweringSession(LoweringOptions options)
 {
@@ -15,21 +28,13 @@ public sealed class KernelLoweringSession(LoweringOptions options)
 /// lower-to-kernels: the QDQ model becomes the target's kernel plan (<see cref="Int8Lowering"/>); the ONNX graph is
 /// not changed, since ONNX Runtime still runs the file as it is.
 /// </summary>
-public sealed class KernelLowering : Pass
+public sealed class KernelLowering : GpuTargetPass
 {
-    public const string GpuTarget = "--target GPU";
-
     public override string Name => "lower-to-kernels";
 
     public override string Description => "with a GPU --target: lower the QDQ graph to the target's INT8 kernel plan (static shapes at --plan-batch, memory planned by liveness, float kernels where INT8 has none)";
 
-    public override OptLevel Level => OptLevel.O2;
-
-    public override string Pipeline => GpuTarget;
-
     public override PassRequirements Requires => PassRequirements.Target;
-
-    public override bool CanBeDisabled => false;
 
     public override void Run(Model model, PassContext context)
     {
@@ -44,17 +49,11 @@ public sealed class KernelLowering : Pass
 }
 
 /// <summary>embed-kernel-plan: the plan and its PTX go into the model's metadata, where ONNX Runtime ignores them and `onnxc run` finds them.</summary>
-public sealed class KernelPlanEmbedding : Pass
+public sealed class KernelPlanEmbedding : GpuTargetPass
 {
     public override string Name => "embed-kernel-plan";
 
     public override string Description => "with a GPU --target: store the kernel plan and its PTX in the model's metadata (ONNX Runtime ignores them; onnxc run executes them)";
-
-    public override OptLevel Level => OptLevel.O2;
-
-    public override string Pipeline => KernelLowering.GpuTarget;
-
-    public override bool CanBeDisabled => false;
 
     public override void Run(Model model, PassContext context)
     {

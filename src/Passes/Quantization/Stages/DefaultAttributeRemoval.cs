@@ -5,15 +5,11 @@ namespace Onnxc.Passes.Quantization.Stages;
 /// Removes strides and dilations of 1, group 1, zero pads and auto_pad NOTSET from Conv, MaxPool and AveragePool. In
 /// a small model the graph weighs as much as the INT8 weights, so this is part of -O int8's size.
 /// </summary>
-public sealed class DefaultAttributeRemoval : Pass
+public sealed class DefaultAttributeRemoval : Int8Pass
 {
     public override string Name => "remove-default-attributes";
 
     public override string Description => "drop Conv/MaxPool/AveragePool attributes equal to their defaults (strides 1, dilations 1, group 1, zero pads, auto_pad NOTSET)";
-
-    public override OptLevel Level => OptLevel.O2;
-
-    public override string Pipeline => Int8Pipelines.Int8;
 
     public override void Run(Model model, PassContext context)
     {

@@ -2,12 +2,8 @@
 namespace Onnxc.Passes.Quantization.Stages;
 
 /// <summary>A stage of static INT8 compilation: listed by --list-passes as "-O int8", run by <see cref="Int8Pipelines.Quantization"/>.</summary>
-public abstract class Int8Stage : Pass
+public abstract class Int8Stage : Int8Pass
 {
-    public override OptLevel Level => OptLevel.O2;
-
-    public override string Pipeline => Int8Pipelines.Int8;
-
     public override bool CanBeDisabled => false;
 
     public sealed override void Run(Model model, PassContext context) => Run(model, context.GetService<Int8Session>());

@@ -9,17 +9,13 @@ namespace Onnxc.Passes.Quantization.Stages;
 /// can be quantized, inference Dropouts go (their mask output changed type at opset 10; the -O 1 rule
 /// <see cref="DropoutElimination"/> decides), and a model below opset 13 is upgraded (<see cref="Opset.OpsetUpgrader"/>).
 /// </summary>
-public sealed class QuantizationOpset : Pass
+public sealed class QuantizationOpset : Int8Pass
 {
     private readonly RewritePass _dropouts = new("eliminate-dropout", "remove inference Dropouts", OptLevel.O1, PassRequirements.None, [new DropoutElimination()]);
 
     public override string Name => "upgrade-opset-for-int8";
 
     public override string Description => $"initializers out of the graph inputs, inference Dropouts removed, opset {OpsetUpgrade.TargetOpset} (per-channel Q/DQ need it)";
-
-    public override OptLevel Level => OptLevel.O2;
-
-    public override string Pipeline => Int8Pipelines.Int8;
 
     public override bool CanBeDisabled => false;
 

@@ -2,15 +2,11 @@
 namespace Onnxc.Passes.Quantization.Stages;
 
 /// <summary>Runs <see cref="TypeProbe"/>; types are derived facts, so the model's change count does not move.</summary>
-public sealed class TypeProbePass : Pass
+public sealed class TypeProbePass : Int8Pass
 {
     public override string Name => "probe-types";
 
     public override string Description => "element types and shapes of every node output from ONNX Runtime (a Concat of INT64 shape values is not quantized)";
-
-    public override OptLevel Level => OptLevel.O2;
-
-    public override string Pipeline => Int8Pipelines.Int8;
 
     public override bool CanBeDisabled => false;
 
