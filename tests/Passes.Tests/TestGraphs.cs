@@ -32,8 +32,15 @@ internal static class TestGraphs
     public static float[] RandomFloats(Random rng, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => (float)((rng.NextDouble() * 2) - 1))];
 
-    /// <summary>Adds a node with one output and returns that output.</summary>
+    /// <summary>Adds a node with one output, typed by inference (<see cref="GraphBuilder"/>), and returns that output.</summary>
     public static Value Op(Graph g, string op, Value?[] inputs, params NodeAttribute[] attributes) =>
+        new GraphBuilder(g).Op(op, inputs, attributes);
+
+    /// <summary>
+    /// Adds a node with one output and no type at all, bypassing inference: for the tests of what a rule does when
+    /// a type or rank is unknown.
+    /// </summary>
+    public static Value Untyped(Graph g, string op, Value?[] inputs, params NodeAttribute[] attributes) =>
         g.AddNode(op, inputs, 1, attributes).Outputs[0]!;
 
     /// <summary>Adds a node with one output of a known type.</summary>

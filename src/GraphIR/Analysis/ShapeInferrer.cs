@@ -44,26 +44,29 @@ internal sealed partial class ShapeInferrer
         }
     }
 
-    private void InferNode(Node node)
+    /// <summary>
+    /// Types one node's outputs. A model-local function defines its op most specifically, then a rule registered in
+    /// <see cref="OpInferenceRules"/> (which replaces a built-in op's inference), then the built-in ops.
+    /// </summary>
+    internal void InferNode(Node node)
     {
+        if (!node.IsDefaultDomain && node.Graph.Model.FindFunction(node.Domain, node.OpType, node.Overload) is { } function)
+        {
+            InferSubgraphsPlain(node);
+            InferFunctionCall(node, function);
+            return;
+        }
+
+        if (OpInferenceRules.Find(node.Domain, node.OpType) is { } rule)
+        {
+            InferSubgraphsPlain(node);
+            InferByRule(node, rule);
+            return;
+        }
+
         if (!node.IsDefaultDomain)
         {
             InferSubgraphsPlain(node);
-            if (node.Graph.Model.FindFunction(node.Domain, node.OpType, node.Overload) is { } function)
-            {
-                InferFunctionCall(node, function);
-            }
-            else if (node.Domain == "com.microsoft" && node.OpType is "DynamicQuantizeMatMul" or "MatMulIntegerToFloat" && node.Outputs[0] is { } y)
-            {
-                // What onnxc's dynamic INT8 writes: float A·B with MatMul's broadcasting (A's type is the output's).
-                ElementType t = node.OpType == "DynamicQuantizeMatMul" ? node.Input(0)?.ElementType ?? ElementType.Undefined : ElementType.Float;
-                TensorShape? shape = MatMulShape(ShapeOf(node.Input(0)), ShapeOf(node.Input(1)));
-                if (t != ElementType.Undefined || shape is not null)
-                {
-                    MergeInto(y, new TensorType(t, shape));
-                }
-            }
-
             return;
         }
 
@@ -106,6 +109,28 @@ internal sealed partial class ShapeInferrer
             catch (Exception e) when (IsMalformedNode(e))
             {
                 // No shape value for a malformed node.
+            }
+        }
+    }
+
+    private void InferByRule(Node node, OpInferenceRule rule)
+    {
+        var context = new OpInferenceContext(node, _opset, ConstInts);
+        try
+        {
+            rule(context);
+        }
+        catch (Exception e) when (IsMalformedNode(e))
+        {
+            // A rule that throws on a node it does not understand leaves that node untyped, like a malformed built-in.
+            return;
+        }
+
+        for (int i = 0; i < node.Outputs.Count; i++)
+        {
+            if (node.Outputs[i] is { } output && context.Result(i) is { } type)
+            {
+                MergeInto(output, type);
             }
         }
     }
@@ -397,7 +422,30 @@ internal sealed partial class ShapeInferrer
             ? data.ToFloats()
             : null;
 
-    private ShapeValue? ValueOf(Value? v) => v is not null && _values.TryGetValue(v, out ShapeValue? sv) ? sv : null;
+    /// <summary>
+    /// The shape value of <paramref name="v"/>: one the walk computed, or that of its constant data (an initializer
+    /// added after the walk began, as a <see cref="GraphBuilder"/> does, is read on first use).
+    /// </summary>
+    private ShapeValue? ValueOf(Value? v)
+    {
+        if (v is null)
+        {
+            return null;
+        }
+
+        if (_values.TryGetValue(v, out ShapeValue? sv))
+        {
+            return sv;
+        }
+
+        if (v.Initializer is { } data && FromTensor(data) is { } fromData)
+        {
+            _values[v] = fromData;
+            return fromData;
+        }
+
+        return null;
+    }
 
     private static bool IsIntegerData(TensorData data) =>
         (data.ElementType.IsInteger() || data.ElementType == ElementType.Bool) && data.ElementType.BitsPerElement() >= 8

@@ -1,6 +1,11 @@
 // A terse way to build small IR models in tests: typed inputs with symbolic dims, constant initializers, nodes.
 namespace Onnxc.GraphIR.Tests.Analysis;
 
+/// <summary>
+/// Builds through the raw mutation API, so nodes come out untyped: the inference tests use it to check what
+/// <see cref="Analysis.ShapeInference"/> derives. Everything else that builds graphs in code uses
+/// <see cref="GraphBuilder"/>, which types each node as it is added.
+/// </summary>
 internal sealed class IrBuilder
 {
     public IrBuilder(long opset = 17)

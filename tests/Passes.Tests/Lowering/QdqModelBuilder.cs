@@ -18,11 +18,15 @@ internal sealed class QdqModelBuilder
         _random = new Random(seed);
         Model = new Model("lowering_test") { IrVersion = 8 };
         Model.SetOpset("", opset);
+        B = new GraphBuilder(Model.Graph);
     }
 
     public Model Model { get; }
 
     public Graph G => Model.Graph;
+
+    /// <summary>The typed builder every node goes through: outputs carry inferred types, as in an imported model.</summary>
+    public GraphBuilder B { get; }
 
     /// <summary>The activation scale/zero point of each Q'd value, for tolerance checks.</summary>
     public Dictionary<Value, (float Scale, int ZeroPoint)> Params { get; } = [];
@@ -30,11 +34,7 @@ internal sealed class QdqModelBuilder
     public Value Input(string name, params long[] shape) =>
         G.AddInput(name, new TensorType(ElementType.Float, new TensorShape(shape)));
 
-    public void Output(Value v)
-    {
-        Graph.SetType(v, new TensorType(ElementType.Float, null));
-        G.AddOutput(v);
-    }
+    public void Output(Value v) => G.AddOutput(v);
 
     public string Name(string hint) => $"{hint}_{_counter++}";
 
@@ -49,8 +49,8 @@ internal sealed class QdqModelBuilder
         int zp = Math.Clamp((int)Math.Round(qmin - (lo / scale)), qmin, qmax);
         var s = G.AddConstant(Name("scale"), TensorData.Scalar(scale));
         var z = G.AddConstant(Name("zp"), signed ? TensorData.FromSBytes([], [(sbyte)zp]) : TensorData.FromBytesU8([], [(byte)zp]));
-        var q = G.AddNode("QuantizeLinear", [x, s, z], [Name("q")]).Outputs[0]!;
-        var dq = G.AddNode("DequantizeLinear", [q, s, z], [Name("dq")]).Outputs[0]!;
+        var q = B.Add("QuantizeLinear", [x, s, z], [Name("q")]).Outputs[0]!;
+        var dq = B.Add("DequantizeLinear", [q, s, z], [Name("dq")]).Outputs[0]!;
         Params[dq] = (scale, zp);
         return dq;
     }
@@ -59,8 +59,8 @@ internal sealed class QdqModelBuilder
     public Value QdqLike(Value x, Value like)
     {
         var dq = like.Producer!;
-        var q = G.AddNode("QuantizeLinear", [x, dq.Input(1), dq.Input(2)], [Name("q")]).Outputs[0]!;
-        var result = G.AddNode("DequantizeLinear", [q, dq.Input(1), dq.Input(2)], [Name("dq")]).Outputs[0]!;
+        var q = B.Add("QuantizeLinear", [x, dq.Input(1), dq.Input(2)], [Name("q")]).Outputs[0]!;
+        var result = B.Add("DequantizeLinear", [q, dq.Input(1), dq.Input(2)], [Name("dq")]).Outputs[0]!;
         Params[result] = Params[like];
         return result;
     }
@@ -91,7 +91,7 @@ internal sealed class QdqModelBuilder
         var s = G.AddConstant(Name("w_scale"), TensorData.FromFloats(pdims, scales));
         var z = G.AddConstant(Name("w_zp"), TensorData.FromSBytes(pdims, new sbyte[channels]));
         var attrs = perChannel ? new[] { NodeAttribute.Of("axis", (long)axis) } : null;
-        return (G.AddNode("DequantizeLinear", [data, s, z], [Name("w_dq")], attrs).Outputs[0]!, scales);
+        return (B.Add("DequantizeLinear", [data, s, z], [Name("w_dq")], attrs).Outputs[0]!, scales);
     }
 
     /// <summary>Random int32 bias at scale s_x * s_w[c], behind a DQ.</summary>
@@ -102,7 +102,7 @@ internal sealed class QdqModelBuilder
         var data = G.AddConstant(Name("b"), TensorData.FromInt32s([channels], q));
         var s = G.AddConstant(Name("b_scale"), TensorData.FromFloats([channels], scales));
         var z = G.AddConstant(Name("b_zp"), TensorData.FromInt32s([channels], new int[channels]));
-        return G.AddNode("DequantizeLinear", [data, s, z], [Name("b_dq")], [NodeAttribute.Of("axis", 0L)]).Outputs[0]!;
+        return B.Add("DequantizeLinear", [data, s, z], [Name("b_dq")], [NodeAttribute.Of("axis", 0L)]).Outputs[0]!;
     }
 
     /// <summary>A quantized Conv with per-channel weights and int32 bias; returns the float conv output (before any Q).</summary>
@@ -113,7 +113,7 @@ internal sealed class QdqModelBuilder
         var inputs = new List<Value?> { x, w };
         if (bias)
             inputs.Add(Bias(outChannels, Params[x].Scale, ws, 0.2f));
-        return G.AddNode("Conv", inputs, [Name("conv")],
+        return B.Add("Conv", inputs, [Name("conv")],
         [
             NodeAttribute.Of("kernel_shape", kernel, kernel), NodeAttribute.Of("strides", stride, stride),
             NodeAttribute.Of("pads", pad, pad, pad, pad), NodeAttribute.Of("dilations", dilation, dilation), NodeAttribute.Of("group", (long)group),
@@ -121,7 +121,7 @@ internal sealed class QdqModelBuilder
     }
 
     public Value Op(string op, IReadOnlyList<Value?> inputs, params NodeAttribute[] attributes) =>
-        G.AddNode(op, inputs, [Name(op.ToLowerInvariant())], attributes).Outputs[0]!;
+        B.Add(op, inputs, [Name(op.ToLowerInvariant())], attributes).Outputs[0]!;
 
     public Value Const(float[] values, params long[] dims) => G.AddConstant(Name("c"), TensorData.FromFloats(dims, values));
 

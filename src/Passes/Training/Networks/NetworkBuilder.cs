@@ -11,9 +11,9 @@ namespace Onnxc.Passes.Training.Networks;
 public sealed class NetworkBuilder
 {
     private readonly Model _model;
+    private readonly GraphBuilder _builder;
     private readonly Random _rng;
     private Value _current;
-    private long[] _dims;
     private readonly Dictionary<string, int> _counts = [];
 
     /// <summary>Starts a network on input <paramref name="inputName"/> of [N, channels, height, width].</summary>
@@ -21,9 +21,9 @@ public sealed class NetworkBuilder
     {
         _model = new Model("network") { IrVersion = 8, ProducerName = "onnxc" };
         _model.SetOpset("", opset);
+        _builder = new GraphBuilder(_model.Graph);
         _rng = new Random(seed);
-        _current = _model.Graph.AddInput(inputName, new TensorType(ElementType.Float, new TensorShape([Dim.Symbol("N"), channels, height, width])));
-        _dims = [-1, channels, height, width];
+        _current = _builder.Input(inputName, ElementType.Float, Dim.Symbol("N"), channels, height, width);
     }
 
     public Model Model => _model;
@@ -32,29 +32,28 @@ public sealed class NetworkBuilder
     public NetworkBuilder Conv(int outChannels, int kernel, int stride = 1, int pad = 0, bool bias = true)
     {
         RequireRank(4, "Conv");
-        long cin = _dims[1];
+        long cin = Size(1);
         string name = Name("conv");
-        Value w = _model.Graph.AddInitializer(name + ".weight",
+        Value w = _builder.Initializer(name + ".weight",
             TensorData.FromFloats([outChannels, cin, kernel, kernel], He(outChannels * cin * kernel * kernel, cin * kernel * kernel)));
-        Value? b = bias ? _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([outChannels], new float[outChannels])) : null;
+        Value? b = bias ? _builder.Initializer(name + ".bias", TensorData.FromFloats([outChannels], new float[outChannels])) : null;
         _current = Add("Conv", name, bias ? [_current, w, b] : [_current, w],
             NodeAttribute.Of("kernel_shape", new long[] { kernel, kernel }),
             NodeAttribute.Of("strides", new long[] { stride, stride }),
             NodeAttribute.Of("pads", new long[] { pad, pad, pad, pad }));
-        _dims = [-1, outChannels, Out(_dims[2], kernel, stride, pad), Out(_dims[3], kernel, stride, pad)];
         return this;
     }
 
     public NetworkBuilder BatchNorm()
     {
         RequireRank(4, "BatchNormalization");
-        int c = (int)_dims[1];
+        int c = (int)Size(1);
         string name = Name("bn");
         var ones = Enumerable.Repeat(1f, c).ToArray();
-        Value scale = _model.Graph.AddInitializer(name + ".weight", TensorData.FromFloats([c], ones));
-        Value bias = _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([c], new float[c]));
-        Value mean = _model.Graph.AddInitializer(name + ".running_mean", TensorData.FromFloats([c], new float[c]));
-        Value var = _model.Graph.AddInitializer(name + ".running_var", TensorData.FromFloats([c], ones));
+        Value scale = _builder.Initializer(name + ".weight", TensorData.FromFloats([c], ones));
+        Value bias = _builder.Initializer(name + ".bias", TensorData.FromFloats([c], new float[c]));
+        Value mean = _builder.Initializer(name + ".running_mean", TensorData.FromFloats([c], new float[c]));
+        Value var = _builder.Initializer(name + ".running_var", TensorData.FromFloats([c], ones));
         _current = Add("BatchNormalization", name, [_current, scale, bias, mean, var], NodeAttribute.Of("epsilon", 1e-5f));
         return this;
     }
@@ -69,7 +68,7 @@ public sealed class NetworkBuilder
     public NetworkBuilder Dropout(float ratio)
     {
         string name = Name("dropout");
-        Value p = _model.Graph.AddInitializer(_model.FreshName(name + ".ratio"), TensorData.Scalar(ratio));
+        Value p = _builder.Initializer(_model.FreshName(name + ".ratio"), TensorData.Scalar(ratio));
         _current = Add("Dropout", name, [_current, p]);
         return this;
     }
@@ -79,7 +78,6 @@ public sealed class NetworkBuilder
         RequireRank(4, "MaxPool");
         _current = Add("MaxPool", Name("pool"), [_current],
             NodeAttribute.Of("kernel_shape", new long[] { kernel, kernel }), NodeAttribute.Of("strides", new long[] { stride, stride }));
-        _dims = [-1, _dims[1], Out(_dims[2], kernel, stride, 0), Out(_dims[3], kernel, stride, 0)];
         return this;
     }
 
@@ -87,14 +85,12 @@ public sealed class NetworkBuilder
     {
         RequireRank(4, "GlobalAveragePool");
         _current = Add("GlobalAveragePool", Name("gap"), [_current]);
-        _dims = [-1, _dims[1], 1, 1];
         return this;
     }
 
     public NetworkBuilder Flatten()
     {
         _current = Add("Flatten", Name("flatten", numberFirst: false), [_current], NodeAttribute.Of("axis", 1L));
-        _dims = [-1, _dims.Skip(1).Aggregate(1L, (a, d) => a * d)];
         return this;
     }
 
@@ -102,12 +98,11 @@ public sealed class NetworkBuilder
     public NetworkBuilder Dense(int outFeatures)
     {
         RequireRank(2, "Gemm");
-        long fin = _dims[1];
+        long fin = Size(1);
         string name = Name("fc");
-        Value w = _model.Graph.AddInitializer(name + ".weight", TensorData.FromFloats([outFeatures, fin], He(outFeatures * fin, fin)));
-        Value b = _model.Graph.AddInitializer(name + ".bias", TensorData.FromFloats([outFeatures], new float[outFeatures]));
+        Value w = _builder.Initializer(name + ".weight", TensorData.FromFloats([outFeatures, fin], He(outFeatures * fin, fin)));
+        Value b = _builder.Initializer(name + ".bias", TensorData.FromFloats([outFeatures], new float[outFeatures]));
         _current = Add("Gemm", name, [_current, w, b], NodeAttribute.Of("transB", 1L));
-        _dims = [-1, outFeatures];
         return this;
     }
 
@@ -116,13 +111,16 @@ public sealed class NetworkBuilder
     {
         _model.Graph.Rename(_current, outputName);
         _model.Graph.AddOutput(_current);
-        GraphIR.Analysis.ShapeInference.Run(_model);
         GraphIR.Verification.Verifier.Verify(_model);
         return _model;
     }
 
+    /// <summary>Adds a layer's node; the builder infers its output type, which the next layer reads its sizes from.</summary>
     private Value Add(string op, string name, Value?[] inputs, params NodeAttribute[] attributes) =>
-        _model.Graph.AddNode(op, inputs, [name + "_out"], attributes, name: name).Outputs[0]!;
+        _builder.Add(op, inputs, [name + "_out"], attributes, name: name).Outputs[0]!;
+
+    /// <summary>Dimension <paramref name="axis"/> of the current value (the batch dim is symbolic, the others known).</summary>
+    private long Size(int axis) => _current.Shape![axis].Value!.Value;
 
     /// <summary>Layers are numbered per kind (conv1, conv2, bn1, relu1 …); a lone Flatten is just "flatten".</summary>
     private string Name(string kind, bool numberFirst = true)
@@ -148,11 +146,10 @@ public sealed class NetworkBuilder
 
     private void RequireRank(int rank, string op)
     {
-        if (_dims.Length != rank)
+        int current = _current.Shape!.Rank;
+        if (current != rank)
         {
-            throw new InvalidOperationException($"{op} needs a rank-{rank} value; the network is at rank {_dims.Length}");
+            throw new InvalidOperationException($"{op} needs a rank-{rank} value; the network is at rank {current}");
         }
     }
-
-    private static long Out(long size, int kernel, int stride, int pad) => ((size + (2 * pad) - kernel) / stride) + 1;
 }
