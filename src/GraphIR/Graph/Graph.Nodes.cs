@@ -248,6 +248,13 @@ public sealed partial class Graph
         node.Overload = overload ?? node.Overload;
     }
 
+    /// <summary>Removes a node's doc string (an empty one would still be written: the field has presence).</summary>
+    public void ClearDocString(Node node)
+    {
+        RequireOwn(node);
+        node.DocString = null;
+    }
+
     /// <summary>Moves <paramref name="node"/> to sit just before <paramref name="anchor"/>.</summary>
     public void MoveBefore(Node node, Node anchor)
     {

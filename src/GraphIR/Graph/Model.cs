@@ -136,6 +136,12 @@ public sealed class Model
         }
     }
 
+    /// <summary>A deep copy of this model: new graphs, nodes and values sharing its immutable tensors and types.</summary>
+    public Model Clone() => ModelCloner.Clone(this, out _);
+
+    /// <summary>A deep copy, and the map from each value of this model (in every graph) to its copy.</summary>
+    public Model Clone(out IReadOnlyDictionary<Value, Value> values) => ModelCloner.Clone(this, out values);
+
     /// <summary>Creates a graph owned by this model, for a subgraph attribute or a function body.</summary>
     public Graph CreateGraph(string name) => new(this, name);
 

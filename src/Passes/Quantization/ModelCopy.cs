@@ -1,4 +1,4 @@
-// Deep copies of IR models (through ONNX), keeping the element types the type probe recorded.
+// Copies of IR models for the INT8 compile, and their serialized size.
 using Google.Protobuf;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
@@ -8,28 +8,27 @@ namespace Onnxc.Passes.Quantization;
 internal static class ModelCopy
 {
     /// <summary>
-    /// A copy without value_info entries and doc strings: they are descriptive only, and in a small model
-    /// (mnist-8) they cost as much as the INT8 weights.
+    /// A copy (an IR clone, no serialization) without the main graph's value_info entries and doc strings: they are
+    /// descriptive only, and in a small model (mnist-8) they cost as much as the INT8 weights. Graph inputs and
+    /// outputs keep theirs, as they are part of the model's interface.
     /// </summary>
     public static Model Clone(Model model)
     {
-        ModelProto proto = OnnxExporter.ToProto(model);
-        proto.Graph.ValueInfo.Clear();
-        proto.Graph.ClearDocString();
-        proto.ClearDocString();
-        foreach (NodeProto n in proto.Graph.Node)
+        Model copy = model.Clone();
+        Graph g = copy.Graph;
+        foreach (Value v in g.Values)
         {
-            // Cleared, not set to "": an empty string is still written (the fields are optional, with presence).
-            n.ClearDocString();
+            if (!v.IsGraphInput && !v.IsGraphOutput)
+            {
+                Graph.ClearValueInfo(v);
+            }
         }
 
-        Model copy = OnnxImporter.FromProto(proto);
-        foreach (Value v in model.Graph.Values)
+        g.DocString = null;
+        copy.DocString = null;
+        foreach (Node n in g.Nodes)
         {
-            if (v.Type is not null && copy.Graph.FindValue(v.Name) is { Type: null } c)
-            {
-                Graph.SetType(c, v.Type);
-            }
+            g.ClearDocString(n);
         }
 
         return copy;
