@@ -3,7 +3,11 @@ namespace Onnxc.Passes.Cleanup;
 
 /// <summary>
 /// Initializers with equal element type, dims and bytes are interchangeable: every reader of a later one reads the
-/// first instead, and the later one is removed. Graph inputs (overridable) and graph outputs are left alone.
+/// first instead, and the later one is removed. Graph inputs (overridable) and graph outputs are left alone, and so
+/// is every layer parameter (<see cref="ParameterSlots.IsParameter"/>): two layers with equal weights still own
+/// them, and sharing one tensor would tie them for a later training run or pruning pass. Shape vectors, axes,
+/// scalars and other operands are what merging is for (it makes nodes reading copies of one constant equal for
+/// common-subexpression elimination).
 /// </summary>
 public sealed class DuplicateInitializerMerging : Pass
 {
@@ -18,7 +22,7 @@ public sealed class DuplicateInitializerMerging : Pass
             var seen = new Dictionary<int, List<Value>>();
             foreach (Value v in graph.Initializers.ToList())
             {
-                if (!ConstantValues.IsFixed(v) || v.IsGraphOutput || v.Initializer!.ElementType == ElementType.String)
+                if (!ConstantValues.IsFixed(v) || v.IsGraphOutput || v.Initializer!.ElementType == ElementType.String || v.Uses.Any(ParameterSlots.IsParameter))
                 {
                     continue;
                 }

@@ -8,21 +8,10 @@ namespace Onnxc.Passes.Training;
 /// fake-quantized model (quantization-aware training) a weight reaches its Conv through QuantizeLinear →
 /// DequantizeLinear: the float weight and its scale, the QuantizeLinear's inputs 0 and 1, are trainable then (the
 /// scale as in LSQ). Freezing takes initializer names or op types: <c>Conv</c> freezes every Conv's weight and
-/// bias.
+/// bias. The slots are <see cref="ParameterSlots"/>'s.
 /// </summary>
 public static class TrainableSelection
 {
-    /// <summary>The op types whose inputs can be trainable, and which input positions.</summary>
-    private static readonly Dictionary<string, int[]> s_trainableInputs = new(StringComparer.Ordinal)
-    {
-        ["Conv"] = [1, 2],
-        ["ConvTranspose"] = [1, 2],
-        ["Gemm"] = [0, 1, 2],
-        ["MatMul"] = [0, 1],
-        ["BatchNormalization"] = [1, 2],
-        ["LayerNormalization"] = [1, 2],
-    };
-
     /// <summary>
     /// The node whose weight or bias slot <paramref name="use"/> fills: the reader itself, or, for input 0 or 1 of
     /// a QuantizeLinear whose only reader is a DequantizeLinear, the node that DequantizeLinear feeds. Null when the
@@ -30,7 +19,7 @@ public static class TrainableSelection
     /// </summary>
     private static Node? Consumer(Use use)
     {
-        if (IsTrainableSlot(use))
+        if (ParameterSlots.IsTrainable(use))
         {
             return use.Node;
         }
@@ -38,16 +27,13 @@ public static class TrainableSelection
         // Only a weight's pair: the QuantizeLinear quantizes an initializer (activation pairs keep their scales).
         if (use.Node is { OpType: "QuantizeLinear" } q && q.IsDefaultDomain && use.InputIndex is 0 or 1 && q.Inputs[0] is { IsInitializer: true }
             && q.Outputs[0] is { Uses: [{ Node: { OpType: "DequantizeLinear" } dq, InputIndex: 0 }] }
-            && dq.Outputs[0] is { } dequantized && dequantized.Uses.Count > 0 && dequantized.Uses.All(IsTrainableSlot))
+            && dq.Outputs[0] is { } dequantized && dequantized.Uses.Count > 0 && dequantized.Uses.All(ParameterSlots.IsTrainable))
         {
             return dequantized.Uses[0].Node;
         }
 
         return null;
     }
-
-    private static bool IsTrainableSlot(Use u) =>
-        u.Node.IsDefaultDomain && s_trainableInputs.TryGetValue(u.Node.OpType, out int[]? slots) && slots.Contains(u.InputIndex);
 
     /// <summary>
     /// The trainable initializers of <paramref name="graph"/> in initializer order, less those named by

@@ -92,4 +92,39 @@ public sealed class GraphHygieneTests
         OrtCheck.RunPass(m, new DuplicateInitializerMerging());
         Assert.Equal(2, m.Graph.Initializers.Count);
     }
+
+    /// <summary>
+    /// Two convolutions of a fresh network: equal zero biases and equal BatchNorm parameters and statistics, and a
+    /// shared-looking axes constant. Only the axes merge; each layer keeps its own parameters, so training or
+    /// pruning one of them later cannot change the other.
+    /// </summary>
+    [Fact]
+    public void KeepsEachLayersParametersItsOwnAndStillMergesOperands()
+    {
+        Model m = NewModel();
+        Graph g = m.Graph;
+        var rng = new Random(3);
+        Value x = Input(g, "x", 1, 4, 6, 6);
+        Value h = x;
+        for (int layer = 1; layer <= 2; layer++)
+        {
+            h = Op(g, "Conv", [h, Random(g, $"w{layer}", rng, 4, 4, 1, 1), Const(g, $"b{layer}", [4], new float[4])]);
+            h = Op(g, "BatchNormalization", [h, Const(g, $"gamma{layer}", [4], [1, 1, 1, 1]), Const(g, $"beta{layer}", [4], new float[4]),
+                Const(g, $"mean{layer}", [4], new float[4]), Const(g, $"var{layer}", [4], [1, 1, 1, 1])]);
+            h = Op(g, "ReduceSum", [h, Ints(g, $"axes{layer}", 1)]);
+            h = Op(g, "Expand", [h, Ints(g, $"shape{layer}", 1, 4, 6, 6)]);
+        }
+
+        Output(g, h, Float(1, 4, 6, 6));
+        OrtCheck.AssertPreserved(m, model => OrtCheck.RunPass(model, new DuplicateInitializerMerging()));
+
+        string[] kept = [.. m.Graph.Initializers.Select(v => v.Name)];
+        Assert.DoesNotContain("axes2", kept);
+        Assert.DoesNotContain("shape2", kept);
+        foreach (string p in new[] { "b", "gamma", "beta", "mean", "var" })
+        {
+            Assert.Contains(p + "1", kept);
+            Assert.Contains(p + "2", kept);
+        }
+    }
 }
