@@ -6,28 +6,19 @@ namespace Onnxc.Passes.Fusion;
 /// <summary>
 /// Conv(x, W, b) * c, with c constant and equal along every axis but the channel axis (a scalar, [M,1,1],
 /// [1,M,1,1], ...), is Conv(x, W', b') where W'[m] = W[m] * c[m] and b'[m] = b[m] * c[m], because convolution is
-/// linear in W per output channel. Guards: the Conv output has one use; W (and b) and c are constant initializers.
+/// linear in W per output channel. Guards: <see cref="ConvConstantFusion"/>'s.
 /// </summary>
-public sealed class ConvMulFusion : RewriteRule<ProducerWithConstant>
+public sealed class ConvMulFusion : ConvConstantFusion
 {
     public override string Name => "fuse-conv-mul";
 
     public override string RootOpType => "Mul";
 
-    protected override MatchOutcome<ProducerWithConstant> Match(Node root, RewriteContext context) => ProducerWithConstant.Bind(root, "Conv");
-
-    protected override string? Check(ProducerWithConstant m, RewriteContext context) =>
-        Guards.SingleUse(m.Producer.Output(0)!)
-        ?? Guards.ConstantInitializer(m.Constant)
-        ?? Guards.ConstantInitializer(m.Producer.Input(1))
-        ?? (m.Producer.Input(2) is { } b ? Guards.ConstantInitializer(b) : null)
-        ?? ConvFusionChecks.PerChannel(m.Producer, m.Constant);
-
     protected override void Rewrite(ProducerWithConstant m, RewriteContext context)
     {
         Node conv = m.Producer;
         TensorData w = conv.Input(1)!.Initializer!;
-        double[] c = WeightMath.PerChannel(m.Constant.Initializer!, w.Dims.Length, 1, w.Dims[0])!;
+        double[] c = ChannelValues(m);
         double[] weights = w.ToDoubles();
         long perChannel = w.ElementCount / w.Dims[0];
         for (long i = 0; i < weights.Length; i++)
