@@ -31,8 +31,11 @@ public static class Int8Compiler
         log ??= _ => { };
         long sizeBefore = ModelCopy.SerializedSize(model);
         Model quantized = ModelCopy.Clone(model);
-        var session = new Int8Session(options, calibrationData, cachedTable, evalData, log);
         PassContext context = passes ?? new PassContext();
+
+        // A disabled clean-up-qdq stage must also leave the candidates accuracy control measures uncleaned.
+        options = options with { QdqCleanup = options.QdqCleanup && !context.IsDisabled(QdqCleanupStage.StageName) };
+        var session = new Int8Session(options, calibrationData, cachedTable, evalData, log);
         context.SetService(session);
         Int8Pipelines.Static().Run(quantized, context);
 
@@ -65,15 +68,10 @@ public static class Int8Compiler
     {
         Model m = ModelCopy.Clone(prepared);
         Emit(m, plan, table, options);
-        if (options.Format == QuantFormat.QOperator)
-        {
-            QOperatorLowering.Run(m);
-        }
-        else if (options.QdqCleanup)
-        {
-            QOperatorLowering.RunQdqCleanup(m);
-        }
 
+        // The same work as the lower-qoperator and clean-up-qdq stages that follow emit-qdq in the pipeline.
+        QOperatorStage.Apply(m, options);
+        QdqCleanupStage.Apply(m, options);
         return m;
     }
 

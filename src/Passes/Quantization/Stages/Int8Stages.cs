@@ -77,9 +77,12 @@ public sealed class QOperatorStage : Int8Stage
 
     public override string Description => "with --format qoperator: QDQ groups become QLinearConv, QLinearMatMul, QGemm and the com.microsoft QLinear* ops";
 
-    protected override void Run(Model model, Int8Session session)
+    protected override void Run(Model model, Int8Session session) => Apply(model, session.Options);
+
+    /// <summary>The stage's work, also applied to the candidate models accuracy control builds.</summary>
+    internal static void Apply(Model model, QuantizationOptions options)
     {
-        if (session.Options.Format == QuantFormat.QOperator)
+        if (options.Format == QuantFormat.QOperator)
         {
             QOperatorLowering.Run(model);
         }
@@ -89,15 +92,23 @@ public sealed class QOperatorStage : Int8Stage
 /// <summary>clean-up-qdq: in the QDQ form, value-preserving ops run on the integers and redundant Relus before Q go.</summary>
 public sealed class QdqCleanupStage : Int8Stage
 {
-    public override string Name => "clean-up-qdq";
+    public const string StageName = "clean-up-qdq";
+
+    public override string Name => StageName;
 
     public override string Description => "QDQ form: Reshape/MaxPool/... between equal Q/DQ parameters run on the integers, a Relu before a Q at qmin goes";
 
     public override bool CanBeDisabled => true;
 
-    protected override void Run(Model model, Int8Session session)
+    protected override void Run(Model model, Int8Session session) => Apply(model, session.Options);
+
+    /// <summary>
+    /// The stage's work, also applied to the candidate models accuracy control builds; <c>--disable-pass
+    /// clean-up-qdq</c> reaches those through <see cref="QuantizationOptions.QdqCleanup"/>.
+    /// </summary>
+    internal static void Apply(Model model, QuantizationOptions options)
     {
-        if (session.Options.Format == QuantFormat.Qdq && session.Options.QdqCleanup)
+        if (options.Format == QuantFormat.Qdq && options.QdqCleanup)
         {
             QOperatorLowering.RunQdqCleanup(model);
         }
