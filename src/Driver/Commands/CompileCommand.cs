@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using Onnxc.Compilation;
 using Onnxc.Passes.Evaluation;
 using Onnxc.Passes.Opset;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Driver.Commands;
 
@@ -88,7 +89,7 @@ internal sealed class CompileCommand
     private readonly Option<bool> _listPasses = new("--list-passes")
     {
         Description = "List the passes and rewrite rules of the -O levels, and exit.",
-        Action = new ListAction(Passes.PassRegistry.Describe),
+        Action = new ListAction(PassRegistry.Describe),
     };
 
     private readonly Option<bool> _listTargets = new("--list-targets")
@@ -148,9 +149,9 @@ internal sealed class CompileCommand
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
         _level.Validators.Add(ValidateLevel);
         _opset.Validators.Add(ValidateOpset);
-        _disablePass.Validators.Add(r => ValidateNames(r, () => Passes.PassRegistry.Validate(r.GetValueOrDefault<string[]>() ?? [])));
+        _disablePass.Validators.Add(r => ValidateNames(r, () => PassRegistry.Validate(r.GetValueOrDefault<string[]>() ?? [])));
         _printIrAfter.Validators.Add(r => ValidateNames(r, () =>
-            Passes.PassRegistry.ValidatePassNames(Passes.IrPrintSelection.Parse(r.GetValueOrDefault<string>() ?? string.Empty).Names)));
+            PassRegistry.ValidatePassNames(Passes.IrPrintSelection.Parse(r.GetValueOrDefault<string>() ?? string.Empty).Names)));
         root.Validators.Add(ValidatePaths);
         root.SetAction((parse, cancellation) => Task.FromResult(Execute(parse, cancellation)));
     }

@@ -5,6 +5,7 @@ using Onnxc.GraphIR.Verification;
 using Onnxc.Passes;
 using Onnxc.Passes.Opset;
 using Onnxc.Passes.Quantization;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Compilation;
 

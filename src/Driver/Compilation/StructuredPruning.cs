@@ -7,6 +7,7 @@ using Onnxc.Passes.Pruning;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Compilation;
 
@@ -86,7 +87,7 @@ internal static class StructuredPruning
         Model recovered = trained.Model;
         if (inserted > 0)
         {
-            Passes.PassPipelines.Build(Passes.OptLevel.O2, options.Passes).Run(recovered, new Passes.PassContext(options.Passes, log));
+            PassPipelines.Build(Passes.OptLevel.O2, options.Passes).Run(recovered, new Passes.PassContext(options.Passes, log));
         }
 
         foreach (EpochSummary e in trained.Epochs)

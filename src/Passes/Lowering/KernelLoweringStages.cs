@@ -1,5 +1,6 @@
 // lower-to-kernels and embed-kernel-plan: the stages --target rtx2050 adds after -O int8, as registered passes.
 using Onnxc.Kernels.Runtime;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Lowering;
 

@@ -6,6 +6,7 @@ using Onnxc.Passes.Opset;
 using Onnxc.Passes.Training.Autodiff;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Training;
 

@@ -2,6 +2,7 @@
 using Onnxc.GraphIR;
 using Onnxc.Passes.Cleanup;
 using static Onnxc.Passes.Tests.TestGraphs;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Cleanup;
 

@@ -5,6 +5,7 @@ using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
 using Onnxc.TestSupport;
 using Xunit.Abstractions;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Pipelines;
 

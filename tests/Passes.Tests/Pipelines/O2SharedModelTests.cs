@@ -6,6 +6,7 @@ using Onnxc.GraphIR.Verification;
 using Onnxc.Passes.Evaluation;
 using Onnxc.TestSupport;
 using Xunit.Abstractions;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Pipelines;
 

@@ -4,6 +4,7 @@ using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.Passes.Pruning;
 using Onnxc.TestSupport;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Pruning;
 

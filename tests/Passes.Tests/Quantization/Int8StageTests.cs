@@ -5,6 +5,7 @@ using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Quantization.Stages;
 using Onnxc.TestSupport;
 using static Onnxc.Passes.Tests.TestGraphs;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Quantization;
 

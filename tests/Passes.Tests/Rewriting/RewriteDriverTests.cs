@@ -3,6 +3,7 @@ using Onnxc.GraphIR;
 using Onnxc.Passes.Cleanup.NoOps;
 using Onnxc.Passes.Rewriting;
 using static Onnxc.Passes.Tests.TestGraphs;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Rewriting;
 

@@ -6,6 +6,7 @@ using Onnxc.Passes.Data;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Networks;
 using Onnxc.TestSupport;
+using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Training;
 

@@ -1,4 +1,6 @@
 // The stages of -O int8 as pipelines of registered passes, so --list-passes, --verify-each, --print-ir-after, --time-passes and --disable-pass reach them.
+using Onnxc.Passes.Pipelines;
+
 namespace Onnxc.Passes.Quantization.Stages;
 
 /// <summary>

@@ -1,5 +1,5 @@
 // The -O0/-O1/-O2 pipelines, written out as code with the reason for each block's place.
-namespace Onnxc.Passes;
+namespace Onnxc.Passes.Pipelines;
 
 /// <summary>
 /// Builds the optimization pipelines. The INT8 pipeline builds on these: it calls <see cref="AddCleanup"/> and

@@ -7,7 +7,7 @@ using Onnxc.Passes.Qdq;
 using Onnxc.Passes.Quantization.Stages;
 using Onnxc.Passes.Rewriting;
 
-namespace Onnxc.Passes;
+namespace Onnxc.Passes.Pipelines;
 
 /// <summary>
 /// Every pass the pipelines can build, by name. Passes are registered here by hand (no reflection), so the list
