@@ -33,7 +33,10 @@ public static class GridStride
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         if (accelerator.AcceleratorType == AcceleratorType.CPU)
+        {
             return new KernelConfig(1, Math.Clamp(Environment.ProcessorCount, 1, accelerator.MaxNumThreadsPerGroup));
+        }
+
         int group = Math.Min(GpuGroupSize, accelerator.MaxNumThreadsPerGroup);
         long groups = Math.Clamp((work + group - 1) / group, 1, MaxGpuGroups);
         return new KernelConfig((int)groups, group);

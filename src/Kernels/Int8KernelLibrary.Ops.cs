@@ -60,7 +60,10 @@ public sealed partial class Int8KernelLibrary
         RequireLength(b.Length, a.Length, "Add second input (broadcasting is not supported)");
         RequireLength(output.Length, a.Length, "Add output");
         if (a.Length > int.MaxValue)
+        {
             throw new ArgumentException("Add input larger than 2^31 elements");
+        }
+
         _add ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ArrayView<byte>, AddRequantization>(
             ElementwiseKernels.Add);
         _add(GridStride.Config(_accelerator, a.Length), a, b, output, requantization);
@@ -72,7 +75,10 @@ public sealed partial class Int8KernelLibrary
         ArgumentNullException.ThrowIfNull(slices);
         ArgumentNullException.ThrowIfNull(inputs);
         if (slices.Count != inputs.Count || slices.Count == 0)
+        {
             throw new ArgumentException($"Concat got {inputs.Count} inputs for {slices.Count} slices");
+        }
+
         RequireLength(output.Length, (long)slices[0].Outer * slices[0].OutputRowLength, "Concat output");
         _concatInto ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, ConcatSlice>(
             ElementwiseKernels.ConcatInto);

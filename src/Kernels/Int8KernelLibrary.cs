@@ -25,10 +25,13 @@ public sealed partial class Int8KernelLibrary
     {
         ArgumentNullException.ThrowIfNull(accelerator);
         if (accelerator.MaxNumThreadsPerGroup < ConvKernels.GroupSize || accelerator.WarpSize != 32)
+        {
             throw new ArgumentException(
                 $"accelerator '{accelerator.Name}' has groups of at most {accelerator.MaxNumThreadsPerGroup} threads and " +
                 $"warps of {accelerator.WarpSize}; the INT8 kernels need {ConvKernels.GroupSize} and 32 " +
                 "(create CPU accelerators from Int8KernelLibrary.CpuDevice)");
+        }
+
         _accelerator = accelerator;
     }
 
@@ -59,9 +62,15 @@ public sealed partial class Int8KernelLibrary
     public ConvAlgorithm SelectConvAlgorithm()
     {
         if (_accelerator.AcceleratorType != AcceleratorType.Cuda)
+        {
             return ConvAlgorithm.Direct;
+        }
+
         if (RunsNatively(ConvAlgorithm.TensorCore))
+        {
             return ConvAlgorithm.TensorCore;
+        }
+
         return RunsNatively(ConvAlgorithm.Dp4a) ? ConvAlgorithm.Dp4a : ConvAlgorithm.Portable;
     }
 
@@ -73,9 +82,15 @@ public sealed partial class Int8KernelLibrary
     {
         ArgumentNullException.ThrowIfNull(target);
         if (DirectConvKernel.IsDepthwise(geometry) || target.Kind != TargetKind.CudaGpu)
+        {
             return ConvAlgorithm.Direct;
+        }
+
         if (target.Has(TargetFeatures.Int8TensorCores))
+        {
             return ConvAlgorithm.TensorCore;
+        }
+
         return target.Has(TargetFeatures.Dp4a) ? ConvAlgorithm.Dp4a : ConvAlgorithm.Portable;
     }
 
@@ -98,9 +113,14 @@ public sealed partial class Int8KernelLibrary
         RequireLength(input.Length, g.InputElements, "convolution input");
         RequireLength(output.Length, g.OutputElements, "convolution output");
         if (algorithm == ConvAlgorithm.Auto)
+        {
             algorithm = DirectConvKernel.IsDepthwise(g) ? ConvAlgorithm.Direct : SelectConvAlgorithm();
+        }
+
         if (_accelerator.AcceleratorType == AcceleratorType.Cuda && !RunsNatively(algorithm))
+        {
             throw new NotSupportedException($"{algorithm} needs a newer GPU than {CudaArchitecture}");
+        }
 
         var a = conv.Args;
         var grid = new Index3D(
@@ -138,6 +158,8 @@ public sealed partial class Int8KernelLibrary
     private static void RequireLength(long actual, long expected, string what)
     {
         if (actual != expected)
+        {
             throw new ArgumentException($"{what} has {actual} elements, expected {expected}");
+        }
     }
 }

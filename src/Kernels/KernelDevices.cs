@@ -27,13 +27,18 @@ public static class KernelDevices
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(target);
         if (target.Kind == TargetKind.Cpu)
+        {
             return context.GetCPUDevice(0).CreateAccelerator(context);
+        }
 
         var names = new List<string>();
         foreach (CudaDevice device in context.GetCudaDevices())
         {
             if (device.Architecture is { } arch && arch.Major >= target.ComputeCapabilityMajor)
+            {
                 return device.CreateAccelerator(context);
+            }
+
             names.Add($"{device.Name} ({device.Architecture})");
         }
 

@@ -39,11 +39,19 @@ public static class ConvPacker
         int kw = geometry.KernelWidth;
         int k = geometry.ReductionLength;
         if (weights.Length != (long)oc * k)
+        {
             throw new ArgumentException($"weights have {weights.Length} elements, expected {oc}x{cg}x{kh}x{kw} = {(long)oc * k}");
+        }
+
         if (weightScales.Length != 1 && weightScales.Length != oc)
+        {
             throw new ArgumentException($"weight scales must have 1 or {oc} elements, got {weightScales.Length}");
+        }
+
         if (!bias.IsEmpty && bias.Length != oc)
+        {
             throw new ArgumentException($"bias must have {oc} elements, got {bias.Length}");
+        }
 
         int kPadded = (k + KAlignment - 1) / KAlignment * KAlignment;
         int kWords = kPadded / 4;
@@ -74,7 +82,10 @@ public static class ConvPacker
             folded[o] = checked((int)b);
             float ws = weightScales.Length == 1 ? weightScales[0] : weightScales[o];
             if (!(ws > 0) || !float.IsFinite(ws))
+            {
                 throw new ArgumentException($"weight scale of output channel {o} must be finite and > 0, got {ws}");
+            }
+
             var fp = FixedPointMultiplier.FromScale((double)input.Scale * ws / output.Scale);
             multipliers[o] = fp.Multiplier;
             shifts[o] = fp.Shift;

@@ -51,7 +51,10 @@ public static class ConvTiles
     public static int LoadInputWord(ArrayView<byte> input, ConvKernelArgs a, int m, int kWord, int group)
     {
         if (m >= a.M)
+        {
             return 0;
+        }
+
         int ow = m % a.OW;
         int rest = m / a.OW;
         int oh = rest % a.OH;
@@ -71,7 +74,10 @@ public static class ConvTiles
             int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
             int value = a.InputZeroPoint;
             if (ih >= 0 && ih < a.H && iw >= 0 && iw < a.W)
+            {
                 value = input[channelBase + (((ih * a.W) + iw) * a.C) + ci] ^ a.InputFlip;
+            }
+
             word |= (value & 0xFF) << (8 * j);
             ci++;
             if (ci == a.CinPerGroup)
@@ -102,7 +108,10 @@ public static class ConvTiles
         int acc)
     {
         if (m >= a.M || n >= a.CoutPerGroup)
+        {
             return;
+        }
+
         int oc = (group * a.CoutPerGroup) + n;
         int y = FixedPoint.Requantize(acc + bias[oc], multipliers[oc], shifts[oc], a.OutputZeroPoint, a.OutputLo, a.OutputHi);
         output[(m * a.OC) + oc] = (byte)y;

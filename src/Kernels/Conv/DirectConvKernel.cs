@@ -33,9 +33,13 @@ public static class DirectConvKernel
         // Four channels of one group per step where they divide the group: each input byte is read once for
         // four weights.
         if (a.CoutPerGroup % 4 == 0)
+        {
             Blocks<FourChannels>(input, weights, bias, multipliers, shifts, output, a);
+        }
         else
+        {
             Blocks<OneChannel>(input, weights, bias, multipliers, shifts, output, a);
+        }
     }
 
     private static void Blocks<TSums>(
@@ -61,7 +65,9 @@ public static class DirectConvKernel
             sums.Reset(oc * a.KWords, a.KWords);
             ReceptiveField(input, weights, a, m, group, ref sums);
             for (int j = 0; j < width; j++)
+            {
                 ConvTiles.Store(bias, multipliers, shifts, output, a, m, oc + j - (group * a.CoutPerGroup), group, sums.Sum(j));
+            }
         }
     }
 

@@ -40,10 +40,16 @@ public struct AddRequantization
         double rb = (double)b.Scale / output.Scale;
         double rmax = Math.Max(ra, rb);
         if (rmax >= FixedPointMultiplier.MaxScale)
+        {
             throw new ArgumentOutOfRangeException(nameof(output), "input/output scale ratio of an Add must be < 2^30");
+        }
+
         int shift = 30 - Math.ILogB(rmax);
         if (shift > 62)
+        {
             shift = 62;
+        }
+
         long ma = (long)Math.Round(Math.ScaleB(ra, shift), MidpointRounding.AwayFromZero);
         long mb = (long)Math.Round(Math.ScaleB(rb, shift), MidpointRounding.AwayFromZero);
         if (Math.Max(ma, mb) >= 1L << 31)

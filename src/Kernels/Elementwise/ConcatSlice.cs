@@ -32,14 +32,23 @@ public struct ConcatSlice
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(output);
         if (axisSizes.Length != inputs.Count || inputs.Count == 0)
+        {
             throw new ArgumentException($"Concat needs one axis size per input, got {axisSizes.Length} sizes for {inputs.Count} inputs");
+        }
+
         if (outer <= 0 || inner <= 0)
+        {
             throw new ArgumentException("Concat outer and inner sizes must be positive");
+        }
+
         int total = 0;
         foreach (int size in axisSizes)
         {
             if (size <= 0)
+            {
                 throw new ArgumentException("Concat axis sizes must be positive");
+            }
+
             total += size;
         }
 

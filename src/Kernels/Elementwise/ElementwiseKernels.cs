@@ -12,7 +12,9 @@ public static class ElementwiseKernels
         int count = (int)output.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             output[index] = (byte)q.Apply(a[index], b[index]);
+        }
     }
 
     /// <summary>Copies one Concat input into its output slice (see <see cref="ConcatSlice"/>).</summary>
@@ -21,7 +23,9 @@ public static class ElementwiseKernels
         int count = (int)input.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             ConcatIntoAt(index, input, output, s);
+        }
     }
 
     private static void ConcatIntoAt(int index, ArrayView<byte> input, ArrayView<byte> output, ConcatSlice s)

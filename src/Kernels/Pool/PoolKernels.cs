@@ -19,7 +19,9 @@ public static class PoolKernels
         int count = (int)output.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             MaxPoolAt(index, input, output, a);
+        }
     }
 
     private static void MaxPoolAt(int index, ArrayView<byte> input, ArrayView<byte> output, PoolKernelArgs a)
@@ -35,21 +37,32 @@ public static class PoolKernels
         {
             int ih = (oh * a.StrideH) - a.PadTop + (ky * a.DilationH);
             if (ih < 0 || ih >= a.H)
+            {
                 continue;
+            }
+
             for (int kx = 0; kx < a.KW; kx++)
             {
                 int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
                 if (iw < 0 || iw >= a.W)
+                {
                     continue;
+                }
+
                 int v = (sbyte)(byte)(input[((((n * a.H) + ih) * a.W) + iw) * a.C + c] ^ a.InputFlip);
                 if (v > best)
+                {
                     best = v;
+                }
             }
         }
 
         // A window of padding only cannot occur (pads < kernel); keep the lowest value if it did.
         if (best < -128)
+        {
             best = -128;
+        }
+
         output[index] = (byte)(best ^ a.InputFlip);
     }
 
@@ -59,7 +72,9 @@ public static class PoolKernels
         int count = (int)output.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             AveragePoolAt(index, input, output, multipliers, shifts, a);
+        }
     }
 
     private static void AveragePoolAt(int index, ArrayView<byte> input, ArrayView<byte> output, ArrayView<int> multipliers, ArrayView<int> shifts, PoolKernelArgs a)
@@ -82,9 +97,15 @@ public static class PoolKernels
             {
                 int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
                 if (rowInPad && iw >= -a.PadLeft && iw < a.W + a.PadRight)
+                {
                     padded++;
+                }
+
                 if (!rowReal || iw < 0 || iw >= a.W)
+                {
                     continue;
+                }
+
                 int v = (sbyte)(byte)(input[((((n * a.H) + ih) * a.W) + iw) * a.C + c] ^ a.InputFlip);
                 sum += v - a.InputZeroPoint;
                 real++;
@@ -93,7 +114,10 @@ public static class PoolKernels
 
         int count = a.CountIncludePad != 0 ? padded : real;
         if (count < 1)
+        {
             count = 1;
+        }
+
         output[index] = (byte)FixedPoint.Requantize(sum, multipliers[count], shifts[count], a.OutputZeroPoint, a.OutputLo, a.OutputHi);
     }
 }

@@ -37,7 +37,10 @@ public sealed class PtxGenerator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         if (target.Kind != TargetKind.CudaGpu)
+        {
             throw new ArgumentException($"target '{target.Name}' is not a CUDA GPU; there is no PTX for it");
+        }
+
         return new PtxGenerator(new CudaArchitecture(target.ComputeCapabilityMajor, target.ComputeCapabilityMinor), DefaultInstructionSet);
     }
 

@@ -25,7 +25,10 @@ public struct QdqArgs
     public static QdqArgs Create(QuantElementType type, int axisSize, int inner)
     {
         if (axisSize <= 0 || inner <= 0)
+        {
             throw new ArgumentException($"per-axis quantization needs positive axis size and inner size, got {axisSize} and {inner}");
+        }
+
         return new QdqArgs
         {
             AxisSize = axisSize,

@@ -15,7 +15,9 @@ public static class QdqKernels
         int count = (int)input.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             QuantizeAt(index, input, output, scales, zeroPoints, a);
+        }
     }
 
     private static void QuantizeAt(int index, ArrayView<float> input, ArrayView<byte> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
@@ -24,9 +26,15 @@ public static class QdqKernels
         int q = RoundHalfToEven(input[index] / scales[p]);
         long v = (long)q + zeroPoints[p];
         if (v < a.Min)
+        {
             v = a.Min;
+        }
+
         if (v > a.Max)
+        {
             v = a.Max;
+        }
+
         output[index] = (byte)v;
     }
 
@@ -35,7 +43,9 @@ public static class QdqKernels
         int count = (int)input.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             DequantizeAt(index, input, output, scales, zeroPoints, a);
+        }
     }
 
     private static void DequantizeAt(int index, ArrayView<byte> input, ArrayView<float> output, ArrayView<float> scales, ArrayView<int> zeroPoints, QdqArgs a)
@@ -54,17 +64,30 @@ public static class QdqKernels
     {
         const float limit = 4194304f;
         if (v > limit)
+        {
             v = limit;
+        }
         else if (v < -limit)
+        {
             v = -limit;
+        }
         else if (!(v >= -limit))
+        {
             return 0; // NaN fails every comparison.
+        }
+
         int t = (int)v;
         float fraction = v - t;
         if (fraction > 0.5f || (fraction == 0.5f && (t & 1) != 0))
+        {
             return t + 1;
+        }
+
         if (fraction < -0.5f || (fraction == -0.5f && (t & 1) != 0))
+        {
             return t - 1;
+        }
+
         return t;
     }
 }

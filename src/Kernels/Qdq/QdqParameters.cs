@@ -14,17 +14,24 @@ public sealed record QdqParameters
         ArgumentNullException.ThrowIfNull(scales);
         ArgumentNullException.ThrowIfNull(zeroPoints);
         if (scales.Length == 0 || scales.Length != zeroPoints.Length)
+        {
             throw new ArgumentException($"Q/DQ needs as many zero points as scales (got {scales.Length} and {zeroPoints.Length})");
+        }
+
         foreach (float s in scales)
         {
             if (!(s > 0) || !float.IsFinite(s))
+            {
                 throw new ArgumentException($"Q/DQ scales must be finite and > 0, got {s}");
+            }
         }
 
         foreach (int z in zeroPoints)
         {
             if (z < type.MinValue() || z > type.MaxValue())
+            {
                 throw new ArgumentException($"Q/DQ zero point {z} is outside the range of {type}");
+            }
         }
 
         Type = type;

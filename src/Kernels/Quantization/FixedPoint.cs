@@ -39,7 +39,10 @@ public static class FixedPoint
     {
         long y = Scale(acc, multiplier, shift) + zeroPoint;
         if (y < lo)
+        {
             return lo;
+        }
+
         return y > hi ? hi : (int)y;
     }
 
@@ -47,7 +50,10 @@ public static class FixedPoint
     public static int Clamp(long value, int lo, int hi)
     {
         if (value < lo)
+        {
             return lo;
+        }
+
         return value > hi ? hi : (int)value;
     }
 }

@@ -22,9 +22,14 @@ public readonly record struct FixedPointMultiplier(int Multiplier, int Shift)
     public static FixedPointMultiplier FromScale(double scale)
     {
         if (!(scale > 0) || !double.IsFinite(scale))
+        {
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "a requantization scale must be finite and > 0");
+        }
+
         if (scale >= MaxScale)
+        {
             throw new ArgumentOutOfRangeException(nameof(scale), scale, $"a requantization scale must be < 2^30");
+        }
 
         // scale = q * 2^e with q in [0.5, 1).
         int e = Math.ILogB(scale) + 1;
@@ -38,7 +43,10 @@ public readonly record struct FixedPointMultiplier(int Multiplier, int Shift)
 
         int shift = -e;
         if (31 + shift > 62)
+        {
             return new FixedPointMultiplier(0, 0);
+        }
+
         return new FixedPointMultiplier((int)m, shift);
     }
 

@@ -23,7 +23,10 @@ public sealed record FusedActivation
     public static FusedActivation Clip(float min, float max)
     {
         if (float.IsNaN(min) || float.IsNaN(max) || min > max)
+        {
             throw new ArgumentException($"Clip bounds must satisfy min <= max, got [{min}, {max}]");
+        }
+
         return new FusedActivation(FusedActivationKind.Clip, min, max);
     }
 
@@ -45,9 +48,15 @@ public sealed record FusedActivation
                 break;
             case FusedActivationKind.Clip:
                 if (!float.IsNegativeInfinity(Min))
+                {
                     lo = Math.Max(lo, output.Quantize(Min));
+                }
+
                 if (!float.IsPositiveInfinity(Max))
+                {
                     hi = Math.Min(hi, output.Quantize(Max));
+                }
+
                 break;
         }
 

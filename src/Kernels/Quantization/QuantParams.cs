@@ -9,10 +9,16 @@ public sealed record QuantParams
     public QuantParams(float scale, int zeroPoint, QuantElementType type)
     {
         if (!(scale > 0) || !float.IsFinite(scale))
+        {
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "a quantization scale must be finite and > 0");
+        }
+
         if (zeroPoint < type.MinValue() || zeroPoint > type.MaxValue())
+        {
             throw new ArgumentOutOfRangeException(
                 nameof(zeroPoint), zeroPoint, $"zero point outside the range of {type}");
+        }
+
         Scale = scale;
         ZeroPoint = zeroPoint;
         Type = type;

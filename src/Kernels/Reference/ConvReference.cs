@@ -42,12 +42,18 @@ public static class ConvReference
                             {
                                 int ih = (oh * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
                                 if (ih < 0 || ih >= g.InHeight)
+                                {
                                     continue;
+                                }
+
                                 for (int kx = 0; kx < g.KernelWidth; kx++)
                                 {
                                     int iw = (ow * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
                                     if (iw < 0 || iw >= g.InWidth)
+                                    {
                                         continue;
+                                    }
+
                                     int x = inputParams.Type.Decode(
                                         input[(((n * g.InHeight + ih) * g.InWidth) + iw) * g.InChannels + (group * cg) + c]);
                                     int w = weights[(((oc * cg) + c) * g.KernelHeight + ky) * g.KernelWidth + kx];

@@ -24,7 +24,9 @@ public static class PoolReference
                         foreach (var (ih, iw, real) in Taps(g, oh, ow))
                         {
                             if (real)
+                            {
                                 best = Math.Max(best, type.Decode(input[(((n * g.InHeight + ih) * g.InWidth) + iw) * g.Channels + c]));
+                            }
                         }
 
                         output[o++] = type.Encode(best);
@@ -56,7 +58,10 @@ public static class PoolReference
                         {
                             inPaddedInput++;
                             if (!isReal)
+                            {
                                 continue;
+                            }
+
                             real++;
                             sum += inputParams.Type.Decode(input[(((n * g.InHeight + ih) * g.InWidth) + iw) * g.Channels + c]) - inputParams.ZeroPoint;
                         }
@@ -82,12 +87,18 @@ public static class PoolReference
         {
             int ih = (oh * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
             if (ih < -g.PadTop || ih >= g.InHeight + g.PadBottom)
+            {
                 continue;
+            }
+
             for (int kx = 0; kx < g.KernelWidth; kx++)
             {
                 int iw = (ow * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
                 if (iw < -g.PadLeft || iw >= g.InWidth + g.PadRight)
+                {
                     continue;
+                }
+
                 taps.Add((ih, iw, ih >= 0 && ih < g.InHeight && iw >= 0 && iw < g.InWidth));
             }
         }

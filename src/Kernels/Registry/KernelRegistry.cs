@@ -47,7 +47,10 @@ public static class KernelRegistry
                 }
 
                 foreach (var op in new[] { KernelOp.AveragePool, KernelOp.GlobalAveragePool })
+                {
                     entries.Add(GridStrideKernel(op, input, output, typeof(PoolKernels), nameof(PoolKernels.AveragePool)));
+                }
+
                 entries.Add(GridStrideKernel(KernelOp.Add, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.Add)));
                 entries.Add(GridStrideKernel(KernelOp.Concat, input, output, typeof(ElementwiseKernels), nameof(ElementwiseKernels.ConcatInto)));
             }

@@ -17,6 +17,8 @@ internal sealed class DelegateRunner : IStepRunner
     public void Dispose()
     {
         foreach (var d in _owned)
+        {
             d.Dispose();
+        }
     }
 }

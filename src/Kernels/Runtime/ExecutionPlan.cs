@@ -23,15 +23,22 @@ public sealed class ExecutionPlan
         for (int i = 0; i < tensors.Count; i++)
         {
             if (tensors[i].Id != i)
+            {
                 throw new ArgumentException($"tensor {tensors[i].Name} has id {tensors[i].Id} at index {i}");
+            }
+
             if (tensors[i].Offset < 0 || tensors[i].Offset + tensors[i].ByteSize > arenaBytes)
+            {
                 throw new ArgumentException($"tensor {tensors[i].Name} lies outside the {arenaBytes}-byte arena");
+            }
         }
 
         foreach (int id in inputs.Concat(outputs))
         {
             if (id < 0 || id >= tensors.Count || tensors[id].ElementType != PlanElementType.Float32 || tensors[id].Layout != PlanLayout.Logical)
+            {
                 throw new ArgumentException($"plan inputs and outputs must be float32 tensors in logical order (tensor {id})");
+            }
         }
 
         foreach (var step in steps)
@@ -39,7 +46,9 @@ public sealed class ExecutionPlan
             foreach (int id in step.Inputs.Concat(step.Outputs))
             {
                 if (id < 0 || id >= tensors.Count)
+                {
                     throw new ArgumentException($"step {step.Kernel} [{step.Source}] refers to unknown tensor {id}");
+                }
             }
         }
 
@@ -85,7 +94,10 @@ public sealed class ExecutionPlan
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"peak device memory {FormatBytes(PeakDeviceBytes)} = arena {FormatBytes(ArenaBytes)} (unshared {FormatBytes(UnsharedActivationBytes)}) + constants {FormatBytes(ConstantBytes)}");
         foreach (var step in Steps)
+        {
             sb.AppendLine(CultureInfo.InvariantCulture, $"  {step}");
+        }
+
         return sb.ToString();
     }
 

@@ -40,7 +40,10 @@ public static class MemoryPlanner
             foreach (var (start, end) in conflicts)
             {
                 if (offset + size <= start)
+                {
                     break;
+                }
+
                 offset = Math.Max(offset, end);
             }
 
@@ -51,7 +54,10 @@ public static class MemoryPlanner
 
         // Tensors nobody writes or reads (none in a lowered plan) still get a valid slot.
         foreach (var t in tensors.Where(t => t.Offset < 0))
+        {
             t.Offset = 0;
+        }
+
         return Math.Max(arena, Alignment);
     }
 
@@ -83,7 +89,10 @@ public static class MemoryPlanner
         }
 
         foreach (int id in outputs)
+        {
             last[id] = steps.Count;
+        }
+
         return (first, last);
     }
 

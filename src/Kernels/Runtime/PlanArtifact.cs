@@ -34,7 +34,9 @@ public static class PlanArtifact
         if (ptxByKernel is not null)
         {
             foreach (var (kernel, ptx) in ptxByKernel.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
                 entries.Add(new(PtxKeyPrefix + kernel, Pack(Encoding.UTF8.GetBytes(ptx))));
+            }
         }
 
         model.Metadata = [.. entries];
@@ -46,7 +48,10 @@ public static class PlanArtifact
         ArgumentNullException.ThrowIfNull(model);
         var entry = model.Metadata.FirstOrDefault(kv => kv.Key == PlanKey);
         if (entry.Key is null)
+        {
             throw new InvalidDataException("the model carries no onnxc plan: compile it with onnxc --target first");
+        }
+
         return PlanSerializer.FromBytes(Unpack(entry.Value, "plan"));
     }
 
@@ -66,7 +71,10 @@ public static class PlanArtifact
     {
         using var output = new MemoryStream();
         using (var brotli = new BrotliStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
             brotli.Write(data);
+        }
+
         return Convert.ToBase64String(output.ToArray());
     }
 

@@ -27,12 +27,17 @@ public static class PlanPtx
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(target);
         if (target.Kind != TargetKind.CudaGpu)
+        {
             return new Dictionary<string, string>();
+        }
+
         var kernels = new Dictionary<string, MethodInfo>(StringComparer.Ordinal);
         foreach (var step in plan.Steps)
         {
             if (KernelOf(step, plan, target) is { } method)
+            {
                 kernels.TryAdd(Name(method), method);
+            }
         }
 
         var architecture = new CudaArchitecture(target.ComputeCapabilityMajor, target.ComputeCapabilityMinor);
@@ -84,7 +89,9 @@ public static class PlanPtx
             _ => null,
         };
         if (entry is not null)
+        {
             return entry.Method;
+        }
 
         string? floatKernel = step switch
         {
@@ -98,7 +105,10 @@ public static class PlanPtx
             _ => null,
         };
         if (floatKernel is null)
+        {
             return null;
+        }
+
         var method = typeof(FloatKernels).GetMethod(floatKernel, BindingFlags.Public | BindingFlags.Static)!;
         return step is StridedCopyStep s ? method.MakeGenericMethod(s.OnBytes ? typeof(byte) : typeof(float)) : method;
     }

@@ -37,22 +37,34 @@ internal sealed class PlanReader : IDisposable
     {
         int size = _reader.ReadInt32();
         if (size != Marshal.SizeOf<T>())
+        {
             throw new InvalidDataException($"plan stores {typeof(T).Name} in {size} bytes, this build expects {Marshal.SizeOf<T>()}: recompile the model");
+        }
+
         var bytes = _reader.ReadBytes(size);
         if (bytes.Length != size)
+        {
             throw new InvalidDataException("the execution plan is truncated (it ends inside a kernel argument block)");
+        }
+
         return MemoryMarshal.Read<T>(bytes);
     }
 
     public QuantParams? ReadQuant()
     {
         if (!_reader.ReadBoolean())
+        {
             return null;
+        }
+
         float scale = _reader.ReadSingle();
         int zeroPoint = _reader.ReadInt32();
         byte type = _reader.ReadByte();
         if (type > (byte)QuantElementType.UInt8)
+        {
             throw new InvalidDataException($"unknown quantized element type {type} in plan");
+        }
+
         return new QuantParams(scale, zeroPoint, (QuantElementType)type);
     }
 
@@ -64,10 +76,16 @@ internal sealed class PlanReader : IDisposable
     {
         int n = _reader.ReadInt32();
         if (n < 0 || n > MaxArray)
+        {
             throw new InvalidDataException($"plan array length {n} is out of range");
+        }
+
         var bytes = _reader.ReadBytes(n * Marshal.SizeOf<T>());
         if (bytes.Length != n * Marshal.SizeOf<T>())
+        {
             throw new InvalidDataException("the execution plan is truncated (it ends inside an array)");
+        }
+
         return MemoryMarshal.Cast<byte, T>(bytes).ToArray();
     }
 

@@ -27,7 +27,9 @@ public sealed class PlanRuntime : IDisposable
         try
         {
             foreach (var step in plan.Steps)
+            {
                 _runners.Add(step.Prepare(context));
+            }
         }
         catch
         {
@@ -68,7 +70,10 @@ public sealed class PlanRuntime : IDisposable
     public float[] Run(float[] input)
     {
         if (Plan.Inputs.Length != 1 || Plan.Outputs.Length != 1)
+        {
             throw new InvalidOperationException($"the plan has {Plan.Inputs.Length} inputs and {Plan.Outputs.Length} outputs; use Run(float[][])");
+        }
+
         return Run([input])[0];
     }
 
@@ -78,20 +83,31 @@ public sealed class PlanRuntime : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Length != Plan.Inputs.Length)
+        {
             throw new ArgumentException($"the plan takes {Plan.Inputs.Length} inputs, got {inputs.Length}");
+        }
+
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = Plan.Tensors[Plan.Inputs[i]];
             if (inputs[i] is null || inputs[i].Length != t.ElementCount)
+            {
                 throw new ArgumentException($"input '{t.Name}' needs {t.ElementCount} floats (shape [{string.Join(",", t.Shape)}]), got {inputs[i]?.Length ?? 0}");
+            }
         }
 
         lock (_device.Gate)
         {
             for (int i = 0; i < inputs.Length; i++)
+            {
                 TensorView(Plan.Inputs[i]).CopyFromCPU(inputs[i]);
+            }
+
             foreach (var runner in _runners)
+            {
                 runner.Run();
+            }
+
             _device.Accelerator.Synchronize();
             return Plan.Outputs.Select(o => TensorView(o).GetAsArray()).ToArray();
         }
@@ -154,7 +170,10 @@ public sealed class PlanRuntime : IDisposable
         ArgumentNullException.ThrowIfNull(bytes);
         var t = Plan.Tensors[id];
         if (bytes.Length != t.ByteSize)
+        {
             throw new ArgumentException($"tensor '{t.Name}' has {t.ByteSize} bytes, got {bytes.Length}");
+        }
+
         lock (_device.Gate)
         {
             ArenaSlot(id).CopyFromCPU(bytes);
@@ -174,10 +193,16 @@ public sealed class PlanRuntime : IDisposable
     public void Dispose()
     {
         if (_disposed)
+        {
             return;
+        }
+
         _disposed = true;
         foreach (var r in _runners)
+        {
             r.Dispose();
+        }
+
         _arena.Dispose();
     }
 }

@@ -65,25 +65,40 @@ public static class PlanSerializer
         try
         {
             if ((ulong)r.ReadLong() != Magic)
+            {
                 throw new InvalidDataException("not an onnxc execution plan (bad magic)");
+            }
+
             int version = r.ReadInt();
             if (version != ExecutionPlan.FormatVersion)
+            {
                 throw new InvalidDataException($"plan format version {version}, this runtime reads {ExecutionPlan.FormatVersion}: recompile the model");
+            }
+
             string target = r.ReadString();
             int tensorCount = r.ReadInt();
             if (tensorCount < 0 || tensorCount > 1 << 24)
+            {
                 throw new InvalidDataException($"plan tensor count {tensorCount} is out of range");
+            }
+
             var tensors = new List<PlanTensor>(tensorCount);
             for (int i = 0; i < tensorCount; i++)
             {
                 string name = r.ReadString();
                 byte type = r.ReadByte();
                 if (!Enum.IsDefined((PlanElementType)type))
+                {
                     throw new InvalidDataException($"tensor {name}: unknown element type {type}");
+                }
+
                 int[] shape = r.ReadInts();
                 byte layout = r.ReadByte();
                 if (!Enum.IsDefined((PlanLayout)layout))
+                {
                     throw new InvalidDataException($"tensor {name}: unknown layout {layout}");
+                }
+
                 var quant = r.ReadQuant();
                 var tensor = new PlanTensor(i, name, (PlanElementType)type, shape, (PlanLayout)layout, quant) { Offset = r.ReadLong() };
                 tensors.Add(tensor);
@@ -91,10 +106,15 @@ public static class PlanSerializer
 
             int stepCount = r.ReadInt();
             if (stepCount < 0 || stepCount > 1 << 24)
+            {
                 throw new InvalidDataException($"plan step count {stepCount} is out of range");
+            }
+
             var steps = new List<PlanStep>(stepCount);
             for (int i = 0; i < stepCount; i++)
+            {
                 steps.Add(ReadStep(r, tensors));
+            }
 
             int[] inputs = r.ReadInts();
             int[] outputs = r.ReadInts();
@@ -120,11 +140,16 @@ public static class PlanSerializer
         foreach (int id in inputs.Concat(outputs))
         {
             if (id < 0 || id >= tensors.Count)
+            {
                 throw new InvalidDataException($"step [{source}] refers to tensor {id}, the plan has {tensors.Count}");
+            }
         }
 
         if (outputs.Length != 1 || (inputs.Length == 0) != (tag == StepTag.Constant))
+        {
             throw new InvalidDataException($"step [{source}] has {inputs.Length} inputs and {outputs.Length} outputs");
+        }
+
         return tag switch
         {
             StepTag.Constant => ConstantStep.ReadBody(r, source, outputs),

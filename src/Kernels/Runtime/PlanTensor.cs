@@ -15,15 +15,26 @@ public sealed record PlanTensor
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (layout == PlanLayout.Nhwc && shape.Length != 4)
+        {
             throw new ArgumentException($"tensor '{name}': NHWC layout needs rank 4, shape is [{string.Join(",", shape)}]");
+        }
+
         if ((elementType == PlanElementType.Float32) != (quant is null))
+        {
             throw new ArgumentException($"tensor '{name}': 8-bit tensors need quantization parameters, float tensors none");
+        }
+
         if (quant is not null && quant.Type != (elementType == PlanElementType.Int8 ? QuantElementType.Int8 : QuantElementType.UInt8))
+        {
             throw new ArgumentException($"tensor '{name}': quantization type {quant.Type} does not match {elementType}");
+        }
+
         foreach (int d in shape)
         {
             if (d <= 0)
+            {
                 throw new ArgumentException($"tensor '{name}': dimensions must be positive, shape is [{string.Join(",", shape)}]");
+            }
         }
 
         Id = id;
@@ -34,7 +45,9 @@ public sealed record PlanTensor
         Quant = quant;
         ElementCount = shape.Aggregate(1L, (a, d) => checked(a * d));
         if (ElementCount > int.MaxValue)
+        {
             throw new ArgumentException($"tensor '{name}' has more than 2^31 elements");
+        }
     }
 
     public int Id { get; }

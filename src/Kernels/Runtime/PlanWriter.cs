@@ -55,7 +55,10 @@ internal sealed class PlanWriter : IDisposable
     {
         _writer.Write(p is not null);
         if (p is null)
+        {
             return;
+        }
+
         _writer.Write(p.Scale);
         _writer.Write(p.ZeroPoint);
         _writer.Write((byte)p.Type);

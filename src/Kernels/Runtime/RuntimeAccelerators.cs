@@ -45,7 +45,10 @@ internal sealed class RuntimeAccelerators
     public static RuntimeAccelerators Get(RuntimeDevice device)
     {
         if (device == RuntimeDevice.Auto)
+        {
             device = CudaAvailable ? RuntimeDevice.Cuda : RuntimeDevice.Cpu;
+        }
+
         lock (s_devices)
         {
             if (!s_devices.TryGetValue(device, out var result))
@@ -54,7 +57,10 @@ internal sealed class RuntimeAccelerators
                 if (device == RuntimeDevice.Cuda)
                 {
                     if (!CudaAvailable)
+                    {
                         throw new InvalidOperationException("no CUDA GPU is available (use the CPU device instead)");
+                    }
+
                     d = s_context.Value.GetCudaDevice(0);
                 }
                 else

@@ -32,7 +32,10 @@ internal sealed class StepContext
     {
         var t = _plan.Tensors[id];
         if (t.Offset < 0)
+        {
             throw new InvalidOperationException($"tensor {t.Name} has no arena slot (memory plan missing)");
+        }
+
         return _arena.SubView(t.Offset, t.ByteSize);
     }
 
@@ -41,7 +44,10 @@ internal sealed class StepContext
     {
         var t = _plan.Tensors[id];
         if (t.ElementType != PlanElementType.Float32)
+        {
             throw new InvalidOperationException($"tensor {t.Name} is {t.ElementType}, a float kernel reads it");
+        }
+
         return Bytes(id).Cast<float>();
     }
 }

@@ -32,14 +32,18 @@ public sealed class FloatKernelLibrary
     {
         _copyBytes ??= _accelerator.LoadStreamKernel<ArrayView<byte>, ArrayView<byte>, StridedCopyArgs, byte>(FloatKernels.StridedCopy);
         if (args.Count > 0)
+        {
             _copyBytes(GridStride.Config(_accelerator, args.Count), input, output, args, padValue);
+        }
     }
 
     public void StridedCopy(ArrayView<float> input, ArrayView<float> output, StridedCopyArgs args, float padValue)
     {
         _copyFloats ??= _accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, StridedCopyArgs, float>(FloatKernels.StridedCopy);
         if (args.Count > 0)
+        {
             _copyFloats(GridStride.Config(_accelerator, args.Count), input, output, args, padValue);
+        }
     }
 
     public void Unary(ArrayView<float> input, ArrayView<float> output, ElementwiseArgs args)

@@ -16,7 +16,9 @@ public static class FloatKernels
         int count = a.Count;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             StridedCopyAt<T>(index, input, output, a, padValue);
+        }
     }
 
     private static void StridedCopyAt<T>(int index, ArrayView<T> input, ArrayView<T> output, StridedCopyArgs a, T padValue)
@@ -41,7 +43,10 @@ public static class FloatKernels
         rem /= size;
         int s = start + (i * step);
         if (s < 0 || s >= inDim)
+        {
             inside = false;
+        }
+
         inOff += s * inStride;
         outOff += i * outStride;
     }
@@ -51,7 +56,9 @@ public static class FloatKernels
         int count = (int)output.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             UnaryAt(index, input, output, a);
+        }
     }
 
     private static void UnaryAt(int index, ArrayView<float> input, ArrayView<float> output, ElementwiseArgs a)
@@ -97,7 +104,9 @@ public static class FloatKernels
         int count = (int)output.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             BinaryAt(index, left, right, output, a);
+        }
     }
 
     private static void BinaryAt(int index, ArrayView<float> left, ArrayView<float> right, ArrayView<float> output, ElementwiseArgs a)
@@ -153,7 +162,9 @@ public static class FloatKernels
         int count = a.Outer * a.Inner;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             SoftmaxAt(index, input, output, a);
+        }
     }
 
     private static void SoftmaxAt(int index, ArrayView<float> input, ArrayView<float> output, SoftmaxArgs a)
@@ -170,7 +181,10 @@ public static class FloatKernels
 
         float sum = 0;
         for (int k = 0; k < a.Axis; k++)
+        {
             sum += FloatMath.Exp(input[baseOff + (k * a.Inner)] - max);
+        }
+
         float logSum = FloatMath.Log(sum);
         for (int k = 0; k < a.Axis; k++)
         {
@@ -186,7 +200,9 @@ public static class FloatKernels
         int count = a.M * a.N;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             GemmAt(index, x, w, bias, output, a);
+        }
     }
 
     private static void GemmAt(int index, ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> output, GemmArgs a)
@@ -195,7 +211,10 @@ public static class FloatKernels
         int n = index % a.N;
         float acc = a.HasBias != 0 ? bias[n] : 0f;
         for (int k = 0; k < a.K; k++)
+        {
             acc += x[(m * a.K) + k] * w[(k * a.N) + n];
+        }
+
         output[index] = acc;
     }
 
@@ -205,7 +224,9 @@ public static class FloatKernels
         int count = (int)output.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             ConvAt(index, input, weights, bias, output, a);
+        }
     }
 
     private static void ConvAt(int index, ArrayView<float> input, ArrayView<float> weights, ArrayView<float> bias, ArrayView<float> output, FloatConvArgs a)
@@ -227,12 +248,18 @@ public static class FloatKernels
             {
                 int ih = (oh * a.StrideH) - a.PadTop + (ky * a.DilationH);
                 if (ih < 0 || ih >= a.H)
+                {
                     continue;
+                }
+
                 for (int kx = 0; kx < a.KW; kx++)
                 {
                     int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
                     if (iw < 0 || iw >= a.W)
+                    {
                         continue;
+                    }
+
                     acc += input[(((n * a.C) + ic) * a.H + ih) * a.W + iw] * weights[(((oc * cg) + c) * a.KH + ky) * a.KW + kx];
                 }
             }
@@ -247,7 +274,9 @@ public static class FloatKernels
         int count = (int)output.Length;
         int stride = GridStride.Stride;
         for (int index = GridStride.Start; index < count; index += stride)
+        {
             PoolAt(index, input, output, a);
+        }
     }
 
     private static void PoolAt(int index, ArrayView<float> input, ArrayView<float> output, FloatPoolArgs a)
@@ -267,9 +296,15 @@ public static class FloatKernels
             {
                 int iw = (ow * a.StrideW) - a.PadLeft + (kx * a.DilationW);
                 if (ih >= -a.PadTop && ih < a.H + a.PadBottom && iw >= -a.PadLeft && iw < a.W + a.PadRight)
+                {
                     padded++;
+                }
+
                 if (ih < 0 || ih >= a.H || iw < 0 || iw >= a.W)
+                {
                     continue;
+                }
+
                 float v = input[((nc * a.H) + ih) * a.W + iw];
                 max = v > max ? v : max;
                 sum += v;

@@ -23,9 +23,15 @@ public static class FloatMath
     public static float Exp(float x)
     {
         if (x > 88.7f)
+        {
             return float.PositiveInfinity;
+        }
+
         if (x < -87.3f)
+        {
             return 0f;
+        }
+
         float kf = x * Log2E;
         int k = (int)(kf + (kf >= 0 ? 0.5f : -0.5f));
         float r = x - (k * Ln2Hi) - (k * Ln2Lo);
@@ -36,9 +42,15 @@ public static class FloatMath
     public static float Log(float x)
     {
         if (!(x > 0))
+        {
             return x == 0 ? float.NegativeInfinity : float.NaN;
+        }
+
         if (x == float.PositiveInfinity)
+        {
             return x;
+        }
+
         uint bits = Interop.FloatAsInt(x);
         int e = (int)((bits >> 23) & 0xFF) - 127;
         float m = Interop.IntAsFloat((bits & 0x7FFFFFu) | 0x3F800000u);
@@ -65,9 +77,15 @@ public static class FloatMath
     public static float Tanh(float x)
     {
         if (x > 10f)
+        {
             return 1f;
+        }
+
         if (x < -10f)
+        {
             return -1f;
+        }
+
         return 1f - (2f / (Exp(2f * x) + 1f));
     }
 

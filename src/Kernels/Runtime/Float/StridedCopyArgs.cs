@@ -29,7 +29,10 @@ public struct StridedCopyArgs
     {
         int r = region.Length;
         if (r > Rank || start.Length != r || step.Length != r || inDims.Length != r || inStrides.Length != r || outStrides.Length != r)
+        {
             throw new ArgumentException($"strided copy needs rank <= {Rank} and equal-length arrays");
+        }
+
         var d = Pad(region, 1);
         var s = Pad(start, 0);
         var p = Pad(step, 1);

@@ -18,17 +18,25 @@ public sealed record ConcatStep(string Source, int[] InputIds, int Output, Conca
     {
         writer.Write(Slices.Length);
         foreach (var s in Slices)
+        {
             writer.WriteStruct(s);
+        }
     }
 
     internal static ConcatStep ReadBody(PlanReader reader, string source, int[] inputs, int[] outputs)
     {
         int n = reader.ReadInt();
         if (n != inputs.Length)
+        {
             throw new InvalidDataException($"concat in plan has {n} slices for {inputs.Length} inputs");
+        }
+
         var slices = new ConcatSlice[n];
         for (int i = 0; i < n; i++)
+        {
             slices[i] = reader.ReadStruct<ConcatSlice>();
+        }
+
         return new ConcatStep(source, inputs, outputs[0], slices);
     }
 

@@ -33,7 +33,10 @@ public sealed record ConstantStep(string Source, int Output, byte[] Data)
     {
         var target = context.Bytes(Output);
         if (target.Length != Data.Length)
+        {
             throw new InvalidDataException($"constant [{Source}] has {Data.Length} bytes for a {target.Length}-byte tensor");
+        }
+
         var buffer = context.Accelerator.Allocate1D(Data);
         ArrayView<byte> source = buffer.View;
         return new DelegateRunner(() => source.CopyTo(target), buffer);

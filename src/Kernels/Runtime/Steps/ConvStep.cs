@@ -40,7 +40,10 @@ public sealed record ConvStep(string Source, int Input, int Output, PackedConv P
     {
         int[] f = reader.ReadInts();
         if (f.Length != 16)
+        {
             throw new InvalidDataException("convolution geometry in plan has the wrong length");
+        }
+
         var g = new Conv2DGeometry
         {
             Batch = f[0], InHeight = f[1], InWidth = f[2], InChannels = f[3], OutChannels = f[4], KernelHeight = f[5], KernelWidth = f[6],
@@ -54,7 +57,10 @@ public sealed record ConvStep(string Source, int Input, int Output, PackedConv P
         var packed = new PackedConv(g, input, output, kWords, reader.ReadInts(), reader.ReadInts(), reader.ReadInts(), reader.ReadInts(), reader.ReadInt(), reader.ReadInt());
         if (packed.Weights.Length != g.OutChannels * kWords || packed.Bias.Length != g.OutChannels
             || packed.Multipliers.Length != g.OutChannels || packed.Shifts.Length != g.OutChannels)
+        {
             throw new InvalidDataException($"convolution constants in plan do not match its geometry [{source}]");
+        }
+
         return new ConvStep(source, inputs[0], outputs[0], packed);
     }
 

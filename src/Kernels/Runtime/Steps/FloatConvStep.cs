@@ -17,7 +17,10 @@ public sealed record FloatConvStep(string Source, int Input, int Output, FloatCo
         var args = reader.ReadStruct<FloatConvArgs>();
         var step = new FloatConvStep(source, inputs[0], outputs[0], args, reader.ReadFloats(), reader.ReadFloats());
         if (args.Groups <= 0 || step.Weights.Length != (long)args.OC * (args.C / args.Groups) * args.KH * args.KW)
+        {
             throw new InvalidDataException($"float conv constants in plan do not match its geometry [{source}]");
+        }
+
         return step;
     }
 

@@ -20,7 +20,10 @@ public sealed record FloatGemmStep(string Source, int Input, int Output, GemmArg
         var args = reader.ReadStruct<GemmArgs>();
         var step = new FloatGemmStep(source, inputs[0], outputs[0], args, reader.ReadFloats(), reader.ReadFloats());
         if (step.Weights.Length != (long)args.K * args.N || (args.HasBias != 0 && step.Bias.Length != args.N))
+        {
             throw new InvalidDataException($"float gemm constants in plan do not match its sizes [{source}]");
+        }
+
         return step;
     }
 

@@ -23,7 +23,10 @@ public sealed record FloatUnaryStep(string Source, int Input, int Output, FloatU
     {
         int op = reader.ReadInt();
         if (!Enum.IsDefined((FloatUnaryKind)op))
+        {
             throw new InvalidDataException($"unknown float unary op {op} in plan");
+        }
+
         return new FloatUnaryStep(source, inputs[0], outputs[0], (FloatUnaryKind)op, reader.ReadFloat(), reader.ReadFloat());
     }
 

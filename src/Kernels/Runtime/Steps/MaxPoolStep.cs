@@ -28,7 +28,10 @@ public sealed record MaxPoolStep(string Source, int Input, int Output, PoolGeome
         var g = PoolSerialization.Read(reader);
         byte type = reader.ReadByte();
         if (type > (byte)QuantElementType.UInt8)
+        {
             throw new InvalidDataException($"unknown quantized element type {type} in plan");
+        }
+
         return new MaxPoolStep(source, inputs[0], outputs[0], g, (QuantElementType)type);
     }
 

@@ -13,7 +13,10 @@ internal static class PoolSerialization
     {
         int[] f = reader.ReadInts();
         if (f.Length != 16)
+        {
             throw new InvalidDataException("pooling geometry in plan has the wrong length");
+        }
+
         var g = new PoolGeometry
         {
             Batch = f[0], InHeight = f[1], InWidth = f[2], Channels = f[3], KernelHeight = f[4], KernelWidth = f[5],

@@ -25,7 +25,9 @@ public sealed record StridedCopyStep(string Source, string Operation, int[] Inpu
         writer.Write(OnBytes);
         writer.Write(Pieces.Length);
         foreach (var p in Pieces)
+        {
             writer.WriteStruct(p);
+        }
     }
 
     internal static StridedCopyStep ReadBody(PlanReader reader, string source, int[] inputs, int[] outputs)
@@ -35,10 +37,16 @@ public sealed record StridedCopyStep(string Source, string Operation, int[] Inpu
         bool onBytes = reader.ReadBool();
         int n = reader.ReadInt();
         if (n != inputs.Length)
+        {
             throw new InvalidDataException($"strided copy in plan has {n} pieces for {inputs.Length} inputs");
+        }
+
         var pieces = new StridedCopyArgs[n];
         for (int i = 0; i < n; i++)
+        {
             pieces[i] = reader.ReadStruct<StridedCopyArgs>();
+        }
+
         return new StridedCopyStep(source, operation, inputs, outputs[0], pieces, pad, onBytes);
     }
 
@@ -54,7 +62,9 @@ public sealed record StridedCopyStep(string Source, string Operation, int[] Inpu
             return new DelegateRunner(() =>
             {
                 for (int i = 0; i < pieces.Length; i++)
+                {
                     floats.StridedCopy(inputs[i], output, pieces[i], pad);
+                }
             });
         }
         else
@@ -65,7 +75,9 @@ public sealed record StridedCopyStep(string Source, string Operation, int[] Inpu
             return new DelegateRunner(() =>
             {
                 for (int i = 0; i < pieces.Length; i++)
+                {
                     floats.StridedCopy(inputs[i], output, pieces[i], pad);
+                }
             });
         }
     }
