@@ -28,16 +28,9 @@ internal sealed partial class ShapeInferrer
         _activeCalls = activeCalls;
     }
 
+    /// <summary>Infers every node in order; initializers' shape values are read when first used (<see cref="ValueOf"/>).</summary>
     public void InferGraph(Graph graph)
     {
-        foreach (Value init in graph.Initializers)
-        {
-            if (init.Initializer is { } data && FromTensor(data) is { } sv)
-            {
-                _values[init] = sv;
-            }
-        }
-
         foreach (Node node in graph.Nodes)
         {
             InferNode(node);
@@ -409,7 +402,7 @@ internal sealed partial class ShapeInferrer
     /// <summary>The constant integer elements of a value (from data or a fully known shape value), or null.</summary>
     private long[]? ConstInts(Value? v)
     {
-        if (v is not null && _values.TryGetValue(v, out ShapeValue? sv))
+        if (ValueOf(v) is { } sv)
         {
             return sv.Known;
         }
@@ -423,8 +416,8 @@ internal sealed partial class ShapeInferrer
             : null;
 
     /// <summary>
-    /// The shape value of <paramref name="v"/>: one the walk computed, or that of its constant data (an initializer
-    /// added after the walk began, as a <see cref="GraphBuilder"/> does, is read on first use).
+    /// The shape value of <paramref name="v"/>: one the walk computed, or that of its initializer data, read on first
+    /// use (so an initializer a <see cref="GraphBuilder"/> adds after the walk began is seen too).
     /// </summary>
     private ShapeValue? ValueOf(Value? v)
     {

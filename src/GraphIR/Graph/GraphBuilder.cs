@@ -62,17 +62,10 @@ public sealed class GraphBuilder
     public Value Op(string opType, string output, IReadOnlyList<Value?> inputs, params NodeAttribute[] attributes) =>
         Add(opType, inputs, [output], attributes).Outputs[0]!;
 
-    /// <summary>A node with <paramref name="outputCount"/> outputs under fresh names.</summary>
-    public Node Add(string opType, IReadOnlyList<Value?> inputs, int outputCount, IEnumerable<NodeAttribute>? attributes = null, string domain = "")
-    {
-        var names = new string?[outputCount];
-        for (int i = 0; i < outputCount; i++)
-        {
-            names[i] = Model.FreshName(opType.ToLowerInvariant() + "_out");
-        }
-
-        return Add(opType, inputs, names, attributes, domain);
-    }
+    /// <summary>A node with <paramref name="outputCount"/> outputs under fresh names made from its op type.</summary>
+    /// <exception cref="InvalidOperationException">An output's type could not be inferred and <see cref="RequireTypes"/> is on.</exception>
+    public Node Add(string opType, IReadOnlyList<Value?> inputs, int outputCount, IEnumerable<NodeAttribute>? attributes = null, string domain = "") =>
+        Typed(Graph.AddNode(opType, inputs, outputCount, attributes, domain, InsertBefore));
 
     /// <summary>
     /// Adds a node reading <paramref name="inputs"/> (null: an omitted optional input) and defining
@@ -86,14 +79,17 @@ public sealed class GraphBuilder
         IReadOnlyList<string?> outputNames,
         IEnumerable<NodeAttribute>? attributes = null,
         string domain = "",
-        string? name = null)
+        string? name = null) =>
+        Typed(Graph.AddNode(opType, inputs, outputNames, attributes, domain, name ?? Model.FreshName(opType), InsertBefore));
+
+    /// <summary>Infers a just-added node's output types; refuses it (removes it and throws) when one stays unknown and types are required.</summary>
+    private Node Typed(Node node)
     {
-        Node node = Graph.AddNode(opType, inputs, outputNames, attributes, domain, name ?? Model.FreshName(opType), InsertBefore);
         _inferrer.InferNode(node);
         if (RequireTypes && node.Outputs.FirstOrDefault(o => o is not null && !IsTyped(o)) is { } untyped)
         {
             Graph.RemoveNode(node);
-            string what = string.IsNullOrEmpty(domain) ? opType : $"{domain}:{opType}";
+            string what = string.IsNullOrEmpty(node.Domain) ? node.OpType : $"{node.Domain}:{node.OpType}";
             throw new InvalidOperationException(
                 $"cannot infer the type of '{untyped.Name}', output of {what} node '{node.Name}' (its inputs' types, or a rule in OpInferenceRules, are missing)");
         }

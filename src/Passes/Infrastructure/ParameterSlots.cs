@@ -5,8 +5,8 @@ namespace Onnxc.Passes;
 /// The inputs through which a layer reads tensors that belong to it alone: what training updates (Conv and Gemm
 /// weights and biases, normalization scales and shifts) and what it re-estimates (BatchNormalization's running mean
 /// and variance). Two layers whose parameters happen to be bit-identical (zero biases, unit scales of a fresh
-/// network) still own two tensors: sharing one would tie them, so a training step or a pruning of one layer would
-/// change the other. Passes that share or rewrite constants ask here.
+/// network) still own two tensors: sharing one would tie them, so a training step on one layer would change the
+/// other. Passes that share constants ask here.
 /// </summary>
 public static class ParameterSlots
 {

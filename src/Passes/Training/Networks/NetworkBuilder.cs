@@ -10,7 +10,6 @@ namespace Onnxc.Passes.Training.Networks;
 /// </summary>
 public sealed class NetworkBuilder
 {
-    private readonly Model _model;
     private readonly GraphBuilder _builder;
     private readonly Random _rng;
     private Value _current;
@@ -19,14 +18,14 @@ public sealed class NetworkBuilder
     /// <summary>Starts a network on input <paramref name="inputName"/> of [N, channels, height, width].</summary>
     public NetworkBuilder(string inputName, int channels, int height, int width, int seed, long opset = 17)
     {
-        _model = new Model("network") { IrVersion = 8, ProducerName = "onnxc" };
-        _model.SetOpset("", opset);
-        _builder = new GraphBuilder(_model.Graph);
+        var model = new Model("network") { IrVersion = 8, ProducerName = "onnxc" };
+        model.SetOpset("", opset);
+        _builder = new GraphBuilder(model.Graph);
         _rng = new Random(seed);
         _current = _builder.Input(inputName, ElementType.Float, Dim.Symbol("N"), channels, height, width);
     }
 
-    public Model Model => _model;
+    public Model Model => _builder.Model;
 
     /// <summary>Conv with <paramref name="outChannels"/> filters of k×k, stride and symmetric padding; a bias unless <paramref name="bias"/> is false (as before a BatchNormalization).</summary>
     public NetworkBuilder Conv(int outChannels, int kernel, int stride = 1, int pad = 0, bool bias = true)
@@ -68,7 +67,7 @@ public sealed class NetworkBuilder
     public NetworkBuilder Dropout(float ratio)
     {
         string name = Name("dropout");
-        Value p = _builder.Initializer(_model.FreshName(name + ".ratio"), TensorData.Scalar(ratio));
+        Value p = _builder.Initializer(Model.FreshName(name + ".ratio"), TensorData.Scalar(ratio));
         _current = Add("Dropout", name, [_current, p]);
         return this;
     }
@@ -109,10 +108,10 @@ public sealed class NetworkBuilder
     /// <summary>Makes the current value the graph output <paramref name="outputName"/> and returns the model.</summary>
     public Model Build(string outputName = "logits")
     {
-        _model.Graph.Rename(_current, outputName);
-        _model.Graph.AddOutput(_current);
-        GraphIR.Verification.Verifier.Verify(_model);
-        return _model;
+        Model.Graph.Rename(_current, outputName);
+        Model.Graph.AddOutput(_current);
+        GraphIR.Verification.Verifier.Verify(Model);
+        return Model;
     }
 
     /// <summary>Adds a layer's node; the builder infers its output type, which the next layer reads its sizes from.</summary>
