@@ -2,7 +2,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Networks;

@@ -38,7 +38,7 @@ internal static class Program
             Run(outDir);
             return 0;
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OnnxRuntimeException or Passes.Training.TrainingException or Passes.Data.SampleDataException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or OnnxRuntimeException or Passes.Training.TrainingException or Evaluation.Data.SampleDataException)
         {
             Console.Error.WriteLine($"onnxc-modelmaker: {e.Message}");
             return 1;

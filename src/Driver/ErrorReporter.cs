@@ -20,7 +20,7 @@ internal sealed class ErrorReporter(TextWriter stderr, bool showStackTraces)
                 WriteLine("onnxc: error: " + invalid.Message);
                 WriteTrace(invalid);
                 return ExitCodes.InvalidInput;
-            case Passes.Data.SampleDataException data:
+            case Evaluation.Data.SampleDataException data:
                 WriteLine("onnxc: error: " + data.Message);
                 WriteTrace(data);
                 return ExitCodes.InvalidInput;
@@ -31,7 +31,7 @@ internal sealed class ErrorReporter(TextWriter stderr, bool showStackTraces)
             case OperationCanceledException:
                 WriteLine("onnxc: error: interrupted; nothing was written (a --checkpoint folder keeps its last complete checkpoint)");
                 return ExitCodes.Interrupted;
-            case Passes.Evaluation.ProviderUnavailableException provider:
+            case Evaluation.ProviderUnavailableException provider:
                 WriteLine("onnxc: error: " + provider.Message);
                 WriteTrace(provider);
                 return ExitCodes.InvalidInput;

@@ -1,6 +1,6 @@
 // -O int8 --target rtx2050 embeds a kernel plan that ORT ignores and `onnxc run` executes (CPU accelerator here).
 using Microsoft.ML.OnnxRuntime;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Driver.Tests;

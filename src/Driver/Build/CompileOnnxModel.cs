@@ -3,8 +3,8 @@ using Microsoft.Build.Framework;
 using Onnxc.Compilation;
 using Onnxc.Driver;
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Training;
 

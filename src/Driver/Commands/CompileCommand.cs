@@ -2,7 +2,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Onnxc.Compilation;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Opset;
 using Onnxc.Passes.Pipelines;
 

@@ -2,8 +2,8 @@
 using System.CommandLine;
 using Onnxc.Compilation;
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Driver.Commands;
 

@@ -1,6 +1,6 @@
 // The --goal option of the compile and eval commands: parsed once at validation, so a bad goal is a usage error.
 using System.CommandLine.Parsing;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Driver.Commands;
 

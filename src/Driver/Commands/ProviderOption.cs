@@ -1,6 +1,6 @@
 // --provider cpu|cuda: the ONNX Runtime execution provider of eval and of the compile's verification.
 using System.CommandLine;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Driver.Commands;
 

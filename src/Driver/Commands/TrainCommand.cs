@@ -4,7 +4,7 @@ using System.Globalization;
 using Onnxc.Compilation;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 using Onnxc.Driver.Progress;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;

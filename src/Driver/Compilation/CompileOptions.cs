@@ -26,7 +26,7 @@ public sealed record CompileOptions
     public bool SparseStorage { get; init; }
 
     /// <summary>--goal: the verdict the final report (--eval-data) prints; null for none.</summary>
-    public Passes.Evaluation.Goal? Goal { get; init; }
+    public Evaluation.Goal? Goal { get; init; }
 
     /// <summary>The INT8 flags; used by -O int8 and int8-dynamic.</summary>
     public Int8Settings? Int8 { get; init; }

@@ -3,8 +3,8 @@ using System.Globalization;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation;

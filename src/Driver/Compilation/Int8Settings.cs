@@ -53,7 +53,7 @@ public sealed record Int8Settings
     public bool NoVerify { get; init; }
 
     /// <summary>--provider: where self-verification (and the final report of --eval-data) run the models in ONNX Runtime.</summary>
-    public Passes.Evaluation.ExecutionProvider Provider { get; init; } = Passes.Evaluation.ExecutionProvider.Cpu;
+    public Evaluation.ExecutionProvider Provider { get; init; } = Evaluation.ExecutionProvider.Cpu;
 
     /// <summary>--report: the compile summary (and the speed check) as JSON.</summary>
     public string? ReportPath { get; init; }

@@ -17,9 +17,9 @@ namespace Onnxc.Compilation;
 /// <remarks>
 /// Failures are exceptions that name the file, and the node where there is one:
 /// <see cref="InvalidModelException"/> (the model or an option does not fit it),
-/// <see cref="Passes.Data.SampleDataException"/> (calibration or evaluation data),
+/// <see cref="Evaluation.Data.SampleDataException"/> (calibration or evaluation data),
 /// <see cref="FileAccessException"/> (a file that cannot be read or written),
-/// <see cref="Passes.Evaluation.ProviderUnavailableException"/> (--provider cuda where CUDA is missing),
+/// <see cref="Evaluation.ProviderUnavailableException"/> (--provider cuda where CUDA is missing),
 /// <see cref="QuantizationException"/> (the INT8 model failed self-verification; nothing was written) and
 /// <see cref="OperationCanceledException"/>. Anything else is a bug in onnxc. The input is never modified.
 /// </remarks>

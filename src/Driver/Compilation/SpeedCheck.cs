@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation;

@@ -1,8 +1,8 @@
 // --prune-ratio / --prune-flops / --sparsity [--recover]: prunes channel groups and weights, prints what changed, and fine-tunes with a teacher.
 using System.Globalization;
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Pruning;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;

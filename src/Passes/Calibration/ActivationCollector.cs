@@ -1,7 +1,7 @@
 // Runs the float model in ONNX Runtime over calibration batches and streams the chosen tensors into histograms.
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Passes.Calibration;
 

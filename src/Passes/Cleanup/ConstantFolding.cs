@@ -1,5 +1,5 @@
 // fold-constants: evaluates nodes whose inputs are all constants and replaces them by initializers.
-using Onnxc.Passes.Evaluation;
+using Onnxc.GraphIR.Evaluation;
 
 namespace Onnxc.Passes.Cleanup;
 

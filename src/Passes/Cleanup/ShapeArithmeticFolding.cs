@@ -1,5 +1,6 @@
 // fold-shape-arithmetic: folds Shape -> Gather -> Unsqueeze -> Concat chains wherever the dims they read are static.
 using System.Collections.Immutable;
+using Onnxc.GraphIR.Evaluation;
 
 namespace Onnxc.Passes.Cleanup;
 
@@ -236,7 +237,7 @@ public sealed class ShapeArithmeticFolding : Pass
             return null;
         }
 
-        (long b, long e) = Evaluation.ConstantEvaluator.SliceBounds(start, end, step, vec.Elements.Length);
+        (long b, long e) = ConstantEvaluator.SliceBounds(start, end, step, vec.Elements.Length);
         var elements = ImmutableArray.CreateBuilder<SymbolicDim>();
         for (long i = b; step > 0 ? i < e : i > e; i += step)
         {

@@ -1,7 +1,7 @@
 // Measures top-1/top-5 of a classifier on labelled sample data through ONNX Runtime.
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 /// <summary>
 /// Accuracy in percent: the first output must be scores [N, classes] (or [N, classes, 1, 1]); a sample counts for

@@ -1,7 +1,7 @@
 // Top-1/top-5 accuracy of a model on labelled samples, with its predictions (for agreement between models).
 using System.Text.Json.Serialization;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public sealed record AccuracyResult(
     [property: JsonPropertyName("samples")] int Samples,

@@ -1,8 +1,8 @@
 // Per-tensor SQNR between a reference model's activations and another model's, on the same samples.
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 /// <summary>
 /// Exposes the named tensors in both models (copies), runs both on the same batches and accumulates, per pair,

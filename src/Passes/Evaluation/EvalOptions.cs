@@ -1,5 +1,5 @@
 // Options of `onnxc eval`: batch size for the batched timing, warm-up and timed runs, sample limit, comparison.
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public sealed record EvalOptions
 {

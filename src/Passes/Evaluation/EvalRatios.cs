@@ -1,7 +1,7 @@
 // Model-versus-baseline ratios: size, speedups, accuracy drop and top-1 agreement.
 using System.Text.Json.Serialization;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public sealed record EvalRatios(
     [property: JsonPropertyName("size")] double Size,

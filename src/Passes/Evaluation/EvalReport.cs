@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public sealed record EvalReport(
     [property: JsonPropertyName("model")] ModelMeasurement Model,

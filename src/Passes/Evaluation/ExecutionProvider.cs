@@ -1,5 +1,5 @@
 // Which ONNX Runtime execution provider a session runs on.
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 /// <summary>
 /// <see cref="Cpu"/> is ORT's default provider and always there. <see cref="Cuda"/> needs ORT's GPU build

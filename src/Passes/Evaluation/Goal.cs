@@ -1,7 +1,7 @@
 // A deployment goal such as "speedup>=2,drop<=3", and whether a measurement meets it.
 using System.Globalization;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 /// <summary>What a goal term measures; each has one meaning on every command that takes <c>--goal</c>.</summary>
 public enum GoalMetric

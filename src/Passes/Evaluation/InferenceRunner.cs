@@ -3,9 +3,9 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 /// <summary>
 /// One ONNX Runtime CPU session. Calibration, self-verification and evaluation all go through it, so they run

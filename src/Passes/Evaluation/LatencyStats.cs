@@ -1,7 +1,7 @@
 // Latency percentiles of repeated runs at one batch size, and the throughput they imply.
 using System.Text.Json.Serialization;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public sealed record LatencyStats(
     [property: JsonPropertyName("batch")] int BatchSize,

@@ -1,7 +1,7 @@
 // One activation compared between baseline and model: SQNR in dB.
 using System.Text.Json.Serialization;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public sealed record LayerSqnr(
     [property: JsonPropertyName("tensor")] string Tensor,

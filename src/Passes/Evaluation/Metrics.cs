@@ -1,5 +1,5 @@
 // Small numeric helpers shared by verification and evaluation: argmax, top-k, SQNR, percentiles.
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public static class Metrics
 {

@@ -2,9 +2,9 @@
 using System.Diagnostics;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 /// <summary>
 /// Evaluates a model file on sample data. With a baseline, both sessions live in this process and every timed run

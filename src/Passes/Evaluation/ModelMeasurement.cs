@@ -1,7 +1,7 @@
 // What eval measured for one model file: size, accuracy, latency at batch 1 and B, memory.
 using System.Text.Json.Serialization;
 
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 public sealed record ModelMeasurement(
     [property: JsonPropertyName("path")] string Path,

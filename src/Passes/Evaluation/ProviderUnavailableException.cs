@@ -1,5 +1,5 @@
 // An execution provider was asked for that this ONNX Runtime build or this machine cannot give.
-namespace Onnxc.Passes.Evaluation;
+namespace Onnxc.Evaluation;
 
 /// <summary>
 /// Thrown when a session cannot be made on the requested provider. The message is one line that names what is

@@ -1,4 +1,5 @@
 // fuse-gemm-add: folds a constant addend that broadcasts per row into a Gemm's C.
+using Onnxc.GraphIR.Evaluation;
 using Onnxc.Passes.Rewriting;
 
 namespace Onnxc.Passes.Fusion;
@@ -33,7 +34,7 @@ public sealed class GemmAddFusion : RewriteRule<ProducerWithConstant>
             TensorData c = oldC.Initializer!;
             double beta = gemm.GetFloat("beta", 1f);
             TensorData scaled = beta == 1 ? c : WeightMath.FromDoubles(c.ElementType, [.. c.Dims], [.. c.ToDoubles().Select(v => v * beta)]);
-            merged = Evaluation.ConstantEvaluator.Elementwise("Add", scaled, addend);
+            merged = ConstantEvaluator.Elementwise("Add", scaled, addend);
         }
 
         context.Graph.SetInput(gemm, 2, context.AddConstant((oldC?.Name ?? m.Constant.Name) + "_merged", merged));

@@ -1,4 +1,5 @@
 // fuse-gemm-mul: folds a per-column constant multiplier into a Gemm's B and C.
+using Onnxc.GraphIR.Evaluation;
 using Onnxc.Passes.Rewriting;
 
 namespace Onnxc.Passes.Fusion;
@@ -43,7 +44,7 @@ public sealed class GemmMulFusion : RewriteRule<ProducerWithConstant>
         context.Graph.SetInput(gemm, 1, context.AddConstant(oldB.Name + "_scaled", WeightMath.FromDoubles(b.ElementType, [.. b.Dims], values)));
         if (oldC is not null)
         {
-            TensorData scaled = Evaluation.ConstantEvaluator.Elementwise("Mul", oldC.Initializer!, m.Constant.Initializer!);
+            TensorData scaled = ConstantEvaluator.Elementwise("Mul", oldC.Initializer!, m.Constant.Initializer!);
             context.Graph.SetInput(gemm, 2, context.AddConstant(oldC.Name + "_scaled", scaled));
         }
 

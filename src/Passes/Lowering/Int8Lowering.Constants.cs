@@ -1,6 +1,6 @@
 // Compile-time evaluation of shape arithmetic (Shape, Gather, Concat, Cast, ...) on constants.
 using Onnxc.GraphIR;
-using Onnxc.Passes.Evaluation;
+using Onnxc.GraphIR.Evaluation;
 
 namespace Onnxc.Passes.Lowering;
 

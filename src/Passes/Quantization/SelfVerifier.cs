@@ -1,7 +1,7 @@
 // Runs the quantized model and the float model side by side in ONNX Runtime and judges the difference.
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Passes.Quantization;
 

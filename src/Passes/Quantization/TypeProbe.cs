@@ -1,7 +1,7 @@
 // Asks ONNX Runtime for the element type and shape of every node output, and records them in the IR.
 using Microsoft.ML.OnnxRuntime;
 using Onnxc.GraphIR;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Passes.Quantization;
 

@@ -1,5 +1,5 @@
 // Standard image augmentation for training batches: random crop with zero padding and horizontal flip.
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 
 namespace Onnxc.Passes.Training;
 

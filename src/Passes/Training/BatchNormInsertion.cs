@@ -1,6 +1,6 @@
 // Puts an identity BatchNormalization after every convolution of a BN-folded model, so it trains like the original.
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Passes.Training;
 

@@ -1,5 +1,5 @@
 // The mean gradient of the cross-entropy over a few labelled batches, for criteria that need one (Taylor pruning).
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training.Optimizers;
 
 namespace Onnxc.Passes.Training;

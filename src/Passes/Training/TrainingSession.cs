@@ -2,7 +2,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 
 namespace Onnxc.Passes.Training;
 

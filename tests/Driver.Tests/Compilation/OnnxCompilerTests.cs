@@ -1,7 +1,7 @@
 // The library API: OnnxCompiler.Compile does what the command does, reports through its observer, throws typed errors.
 using Onnxc.Compilation;
 using Onnxc.GraphIR;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
 
@@ -96,15 +96,15 @@ public sealed class OnnxCompilerTests
     {
         string test = ShippedModel.Test;
 
-        Passes.Evaluation.EvalReport r = OnnxEvaluator.Evaluate(ShippedModel.Model, test, ShippedModel.Preprocess, new Passes.Evaluation.EvalOptions { Samples = 400 },
-            ShippedModel.Model, Passes.Evaluation.Goal.Parse("drop<=0"));
+        Evaluation.EvalReport r = OnnxEvaluator.Evaluate(ShippedModel.Model, test, ShippedModel.Preprocess, new Evaluation.EvalOptions { Samples = 400 },
+            ShippedModel.Model, Evaluation.Goal.Parse("drop<=0"));
 
         Assert.Equal(400, r.Model.Accuracy!.Samples);
         Assert.InRange(r.Model.Accuracy.Top1, 97.0, 100.0);
         Assert.Equal(0, r.Ratios!.Top1Drop);
         Assert.True(r.Goal!.Met, r.Goal.Line);
         InvalidModelException e = Assert.Throws<InvalidModelException>(() =>
-            OnnxEvaluator.Evaluate(ShippedModel.Model, test, ShippedModel.Preprocess, new Passes.Evaluation.EvalOptions(), baselinePath: test));
+            OnnxEvaluator.Evaluate(ShippedModel.Model, test, ShippedModel.Preprocess, new Evaluation.EvalOptions(), baselinePath: test));
         Assert.Contains("images.npy", e.Message, StringComparison.Ordinal);
     }
 

@@ -4,7 +4,8 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
+using Onnxc.GraphIR.Evaluation;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Passes.Tests.Evaluation;

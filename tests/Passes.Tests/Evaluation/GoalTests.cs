@@ -1,5 +1,5 @@
 // --goal: parsing every metric and operator, refusing malformed terms by name, and the verdict line.
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 
 namespace Onnxc.Passes.Tests.Evaluation;
 

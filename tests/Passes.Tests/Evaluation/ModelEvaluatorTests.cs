@@ -2,10 +2,10 @@
 using System.Text.Json;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
-using Onnxc.Passes.Tests.Data;
+using Onnxc.Passes.Tests.Evaluation.Data;
 using Onnxc.Passes.Tests.Quantization;
 using Onnxc.TestSupport;
 

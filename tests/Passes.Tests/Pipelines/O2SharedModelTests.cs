@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 using Onnxc.TestSupport;
 using Xunit.Abstractions;
 using Onnxc.Passes.Pipelines;

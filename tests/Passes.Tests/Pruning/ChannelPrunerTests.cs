@@ -2,7 +2,7 @@
 // removed channels' consumer columns zeroed, and the refusals say why.
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Pruning;
 using Onnxc.Passes.Training;
 using Onnxc.TestSupport;

@@ -1,9 +1,9 @@
 // Accuracy control: a layer that quantizes badly is found by its SQNR, put back in float, and the drop recovers.
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
-using Onnxc.Passes.Tests.Data;
+using Onnxc.Passes.Tests.Evaluation.Data;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Passes.Tests.Quantization;

@@ -1,7 +1,7 @@
 // Dynamic INT8: MatMul/Gemm become DynamicQuantizeMatMul with 7-bit weights on the cpu target, and follow the float model.
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
 

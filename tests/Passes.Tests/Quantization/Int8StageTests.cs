@@ -1,6 +1,6 @@
 // The -O int8 stages as passes: the float preparation, the planner's decisions, and the static pipeline's order and checks.
 using Onnxc.GraphIR;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Quantization.Stages;
 using Onnxc.TestSupport;

@@ -2,7 +2,7 @@
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Networks;
 using Onnxc.TestSupport;

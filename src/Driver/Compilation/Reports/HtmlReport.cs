@@ -2,7 +2,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Onnxc.Passes.Evaluation;
+using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation.Reports;

@@ -1,5 +1,5 @@
 // -O int8 --qat: calibrate and quantize, insert fake quantization, train, and freeze the trained weights to a QDQ model.
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training;
 
 namespace Onnxc.Passes.Quantization.Qat;

@@ -1,6 +1,6 @@
 // What the -O int8 stages share through the PassContext: the request (options, data) and what each stage found.
 using Onnxc.Passes.Calibration;
-using Onnxc.Passes.Data;
+using Onnxc.Evaluation.Data;
 
 namespace Onnxc.Passes.Quantization.Stages;
 

@@ -1,9 +1,0 @@
-// The .npy element types the sample reader accepts.
-namespace Onnxc.Passes.Data;
-
-internal enum NpyDataType
-{
-    UInt8,
-    Float32,
-    Int64,
-}
