@@ -8,24 +8,27 @@ using Onnxc.Kernels.Qdq;
 namespace Onnxc.Kernels.Registry;
 
 /// <summary>
-/// The table the lowering consults ("is there a kernel for this op with these types?") and the PTX check
-/// walks. Registration is plain code, no reflection discovery; the 8-bit signedness is a kernel argument
-/// (a sign flip), so one method serves several keys.
+/// The table the lowering consults ("is there a kernel for this op with these types?", through
+/// <see cref="Default"/> or a smaller <see cref="KernelSet"/>) and the PTX check walks. Registration is plain
+/// code, no reflection discovery; the 8-bit signedness is a kernel argument (a sign flip), so one method serves
+/// several keys.
 /// </summary>
 public static class KernelRegistry
 {
     private static readonly ElementType[] s_int8Types = [ElementType.Int8, ElementType.UInt8];
 
-    public static IReadOnlyList<KernelEntry> All { get; } = Build();
+    /// <summary>Every variant of the library.</summary>
+    public static KernelSet Default { get; } = new(Build());
+
+    public static IReadOnlyList<KernelEntry> All => Default.Entries;
 
     /// <summary>The variants registered for <paramref name="key"/> (empty when the op/type pair has no kernel).</summary>
-    public static IReadOnlyList<KernelEntry> Find(KernelKey key) => All.Where(e => e.Key == key).ToList();
+    public static IReadOnlyList<KernelEntry> Find(KernelKey key) => Default.Find(key);
 
-    public static bool Supports(KernelKey key) => All.Any(e => e.Key == key);
+    public static bool Supports(KernelKey key) => Default.Supports(key);
 
     /// <summary>Distinct kernel methods (one per compiled kernel), each with its path.</summary>
-    public static IReadOnlyList<KernelEntry> DistinctKernels() =>
-        All.GroupBy(e => e.Method).Select(g => g.First()).ToList();
+    public static IReadOnlyList<KernelEntry> DistinctKernels() => Default.DistinctKernels();
 
     private static List<KernelEntry> Build()
     {

@@ -37,4 +37,23 @@ public class KernelRegistryTests
         Assert.False(KernelRegistry.Supports(new(KernelOp.MaxPool, ElementType.Int8, ElementType.UInt8)));
         Assert.False(KernelRegistry.Supports(new(KernelOp.Conv, ElementType.Float32, ElementType.Int8)));
     }
+
+    [Fact]
+    public void ASmallerSetLeavesOutExactlyWhatItWasAskedTo()
+    {
+        var full = KernelRegistry.Default;
+        var noPools = full.Without(KernelOp.MaxPool, KernelOp.AveragePool);
+        var uuConv = new KernelKey(KernelOp.Conv, ElementType.UInt8, ElementType.UInt8);
+        var noUuConv = full.Without(uuConv);
+
+        Assert.False(noPools.Implements(KernelOp.MaxPool));
+        Assert.False(noPools.Implements(KernelOp.AveragePool));
+        Assert.True(noPools.Implements(KernelOp.GlobalAveragePool));
+        Assert.Equal(full.Entries.Count(e => e.Key.Op is not (KernelOp.MaxPool or KernelOp.AveragePool)), noPools.Entries.Count);
+        Assert.False(noUuConv.Supports(uuConv));
+        Assert.True(noUuConv.Supports(uuConv with { Output = ElementType.Int8 }));
+        Assert.Equal(full.Entries.Count - full.Find(uuConv).Count, noUuConv.Entries.Count);
+        Assert.Equal(4, full.Find(uuConv).Count);
+        Assert.True(full.Supports(uuConv));
+    }
 }

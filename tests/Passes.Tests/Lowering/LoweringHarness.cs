@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
+using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Targets;
 using Onnxc.Passes.Lowering;
@@ -22,14 +23,17 @@ internal static class LoweringHarness
         return results[0].AsEnumerable<float>().ToArray();
     }
 
-    /// <summary>Lowers <paramref name="model"/>, runs it on the CPU accelerator and on ORT; returns both outputs.</summary>
-    public static (float[] Ours, float[] Ort, LoweringResult Lowering) Compare(Model model, float[] input, int[] shape)
+    /// <summary>
+    /// Lowers <paramref name="model"/> (with <paramref name="kernels"/>, the whole library by default), runs it on the CPU
+    /// accelerator and on ORT; returns both outputs.
+    /// </summary>
+    public static (float[] Ours, float[] Ort, LoweringResult Lowering) Compare(Model model, float[] input, int[] shape, KernelSet? kernels = null)
     {
         using var dir = new TempDir("onnxc-lowering");
         string path = dir.File("model.onnx");
         OnnxExporter.Save(model, path);
         var ort = RunOrt(path, model.Graph.Inputs[0].Name, input, shape);
-        var lowering = Int8Lowering.Lower(OnnxImporter.Load(path), new LoweringOptions(TargetRegistry.Rtx2050));
+        var lowering = Int8Lowering.Lower(OnnxImporter.Load(path), new LoweringOptions(TargetRegistry.Rtx2050) { Kernels = kernels ?? KernelRegistry.Default });
         using var runtime = PlanRuntime.Create(lowering.Plan, RuntimeDevice.Cpu);
         return (runtime.Run(input), ort, lowering);
     }

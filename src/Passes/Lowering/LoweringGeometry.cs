@@ -5,10 +5,11 @@ using Onnxc.Kernels.Pool;
 
 namespace Onnxc.Passes.Lowering;
 
-public sealed partial class Int8Lowering
+/// <summary>Geometry of convolutions and pools from ONNX attributes, and the shape rule of Reshape.</summary>
+internal static class LoweringGeometry
 {
     /// <summary>Conv geometry from attributes; <paramref name="x"/> is [N, C, H, W], <paramref name="w"/> [OC, C/g, KH, KW].</summary>
-    private static Conv2DGeometry ConvGeometry(Node node, int[] x, int[] w)
+    public static Conv2DGeometry ConvGeometry(Node node, int[] x, int[] w)
     {
         int[] strides = Ints(node, "strides", [1, 1]);
         int[] dilations = Ints(node, "dilations", [1, 1]);
@@ -27,7 +28,7 @@ public sealed partial class Int8Lowering
     }
 
     /// <summary>Pool geometry (MaxPool, AveragePool, GlobalAveragePool) on an [N, C, H, W] input.</summary>
-    private static PoolGeometry PoolGeometryOf(Node node, int[] x)
+    public static PoolGeometry PoolGeometryOf(Node node, int[] x)
     {
         if (node.OpType == "GlobalAveragePool")
             return PoolGeometry.Global(x[0], x[2], x[3], x[1]);
@@ -49,7 +50,7 @@ public sealed partial class Int8Lowering
     }
 
     /// <summary>[top, left, bottom, right] from pads or auto_pad (SAME_UPPER puts the odd pixel at the end).</summary>
-    private static int[] Pads(Node node, int[] x, int[] kernel, int[] strides, int[] dilations)
+    public static int[] Pads(Node node, int[] x, int[] kernel, int[] strides, int[] dilations)
     {
         string autoPad = node.GetString("auto_pad", "NOTSET");
         if (autoPad is "NOTSET" or "")
@@ -76,11 +77,11 @@ public sealed partial class Int8Lowering
         return result;
     }
 
-    private static int[] Ints(Node node, string name, int[] fallback) =>
+    public static int[] Ints(Node node, string name, int[] fallback) =>
         node.GetInts(name) is { } v ? v.Select(i => checked((int)i)).ToArray() : fallback;
 
     /// <summary>ONNX Reshape's target shape (0 copies the input dim unless allowzero, -1 is inferred).</summary>
-    private static int[] ReshapeTarget(Node node, int[] input, long[] target)
+    public static int[] ReshapeTarget(Node node, int[] input, long[] target)
     {
         bool allowZero = node.GetInt("allowzero", 0) != 0;
         var result = new int[target.Length];
@@ -104,14 +105,5 @@ public sealed partial class Int8Lowering
         if (result.Aggregate(1L, (a, d) => a * d) != total)
             throw new NotSupportedException($"cannot lower {node.Describe()}: reshape of [{string.Join(",", input)}] to [{string.Join(",", target)}]");
         return result;
-    }
-
-    /// <summary>Normalized axes from an attribute (old opsets) or a constant input (opset 13+).</summary>
-    private int[] AxesOf(Node node, int inputIndex, int rank)
-    {
-        long[]? axes = node.GetInts("axes")?.ToArray();
-        if (axes is null && node.Input(inputIndex) is { } a)
-            axes = (Constant(a) ?? throw new NotSupportedException($"cannot lower {node.Describe()}: axes are not constant")).ToInt64s();
-        return (axes ?? []).Select(x => (int)(x < 0 ? x + rank : x)).ToArray();
     }
 }

@@ -7,25 +7,25 @@ using Onnxc.Kernels.Runtime.Steps;
 
 namespace Onnxc.Passes.Lowering;
 
-public sealed partial class Int8Lowering
+internal sealed partial class LoweringContext
 {
     /// <summary>
     /// Lowers a data-movement node reading <paramref name="input"/> (8-bit or float); the output keeps the
     /// input's element type and quantization. Works in logical order, converting NHWC inputs first.
     /// </summary>
-    private PlanTensor MoveData(Node node, PlanTensor input, string outputName)
+    public PlanTensor MoveData(Node node, PlanTensor input, string outputName)
     {
         string source = node.Describe();
         if (node.OpType is "Identity" or "Dropout")
             return input;
-        var x = _plan.InLayout(input, PlanLayout.Logical, source);
+        var x = Plan.InLayout(input, PlanLayout.Logical, source);
         int[] s = x.Shape;
         switch (node.OpType)
         {
             case "Reshape":
             {
                 var target = Constant(node.Input(1)!) ?? throw new NotSupportedException($"cannot lower {source}: the target shape is not constant");
-                return CopyAs(source, x, outputName, ReshapeTarget(node, s, target.ToInt64s()), "reshape");
+                return CopyAs(source, x, outputName, LoweringGeometry.ReshapeTarget(node, s, target.ToInt64s()), "reshape");
             }
 
             case "Flatten":
@@ -58,8 +58,8 @@ public sealed partial class Int8Lowering
             case "Transpose":
             {
                 int[] perm = node.GetInts("perm") is { } p ? p.Select(v => (int)v).ToArray() : Enumerable.Range(0, s.Length).Reverse().ToArray();
-                var output = _plan.NewLike(x, outputName, perm.Select(i => s[i]).ToArray());
-                _plan.Add(PlanBuilder.Transpose(source, x, output, perm, "transpose"));
+                var output = Plan.NewLike(x, outputName, perm.Select(i => s[i]).ToArray());
+                Plan.Add(PlanBuilder.Transpose(source, x, output, perm, "transpose"));
                 return output;
             }
 
@@ -74,8 +74,8 @@ public sealed partial class Int8Lowering
 
     private PlanTensor CopyAs(string source, PlanTensor x, string name, int[] shape, string operation)
     {
-        var output = _plan.NewLike(x, name, shape, PlanLayout.Logical);
-        _plan.Add(PlanBuilder.Copy(source, x, output, operation));
+        var output = Plan.NewLike(x, name, shape, PlanLayout.Logical);
+        Plan.Add(PlanBuilder.Copy(source, x, output, operation));
         return output;
     }
 
@@ -83,9 +83,9 @@ public sealed partial class Int8Lowering
     {
         int[] s = x.Shape;
         var (start, step, size) = SliceBounds(node, s);
-        var output = _plan.NewLike(x, name, size);
+        var output = Plan.NewLike(x, name, size);
         var args = StridedCopyArgs.Create(size, start, step, s, StridedCopyArgs.RowMajorStrides(s), StridedCopyArgs.RowMajorStrides(size), 0);
-        _plan.Add(new StridedCopyStep(node.Describe(), "slice", [x.Id], output.Id, [args], PlanBuilder.PadValue(output), output.ElementType != PlanElementType.Float32));
+        Plan.Add(new StridedCopyStep(node.Describe(), "slice", [x.Id], output.Id, [args], PlanBuilder.PadValue(output), output.ElementType != PlanElementType.Float32));
         return output;
     }
 
@@ -167,15 +167,19 @@ public sealed partial class Int8Lowering
 
         int[] size = s.Select((d, i) => checked((int)(d + full[i] + full[i + s.Length]))).ToArray();
         int[] start = s.Select((_, i) => checked((int)-full[i])).ToArray();
-        var output = _plan.NewLike(x, name, size);
+        var output = Plan.NewLike(x, name, size);
         float pad = output.Quant is { } q ? q.Type.Encode(q.Quantize(value)) : value;
         var args = StridedCopyArgs.Create(size, start, Enumerable.Repeat(1, s.Length).ToArray(), s, StridedCopyArgs.RowMajorStrides(s), StridedCopyArgs.RowMajorStrides(size), 0);
-        _plan.Add(new StridedCopyStep(node.Describe(), "pad", [x.Id], output.Id, [args], pad, output.ElementType != PlanElementType.Float32));
+        Plan.Add(new StridedCopyStep(node.Describe(), "pad", [x.Id], output.Id, [args], pad, output.ElementType != PlanElementType.Float32));
         return output;
     }
 
-    private long[]? ConstInts(Node node, int index) =>
-        node.Input(index) is { } v
-            ? (Constant(v) ?? throw new NotSupportedException($"cannot lower {node.Describe()}: input {index} is not constant")).ToInt64s()
-            : null;
+    /// <summary>Normalized axes from an attribute (old opsets) or a constant input (opset 13+).</summary>
+    private int[] AxesOf(Node node, int inputIndex, int rank)
+    {
+        long[]? axes = node.GetInts("axes")?.ToArray();
+        if (axes is null && node.Input(inputIndex) is { } a)
+            axes = (Constant(a) ?? throw new NotSupportedException($"cannot lower {node.Describe()}: axes are not constant")).ToInt64s();
+        return (axes ?? []).Select(x => (int)(x < 0 ? x + rank : x)).ToArray();
+    }
 }
