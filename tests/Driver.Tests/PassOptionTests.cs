@@ -94,6 +94,10 @@ public sealed class PassOptionTests
         Assert.Contains("verify-int8", int8);
         Assert.All(int8.Concat(gpu), n => Assert.Contains(result.OutputLines, l => l.StartsWith(n + " ", StringComparison.Ordinal)));
         Assert.Contains("-O int8 runs -O2, then: " + string.Join(", ", int8), result.OutputLines);
+        string[] dynamic = [.. Passes.Quantization.Stages.Int8Pipelines.Dynamic().Passes.Select(p => p.Name)];
+        Assert.Contains("quantize-dynamic", dynamic);
+        Assert.Contains(result.OutputLines, l => l.StartsWith("quantize-dynamic ", StringComparison.Ordinal));
+        Assert.Contains("-O int8-dynamic runs -O2, then: " + string.Join(", ", dynamic), result.OutputLines);
         Assert.Contains("a GPU --target (rtx2050) adds: " + string.Join(", ", gpu), result.OutputLines);
     }
 

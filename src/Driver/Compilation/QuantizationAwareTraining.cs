@@ -39,7 +39,7 @@ internal static class QuantizationAwareTraining
         {
             result = observer.Training(progress =>
                 QatCompiler.Compile(model, quantization, calibration, s.WeightBits, setup, training, train, validation, teacher, progress,
-                    line => log.WriteLine("onnxc: " + line)));
+                    line => log.WriteLine("onnxc: " + line), passes: new Passes.PassContext(options.Passes, log)));
         }
         catch (TrainingException e)
         {

@@ -41,6 +41,7 @@ public static class PassRegistry
         new QOperatorStage(),
         new QdqCleanupStage(),
         new SelfVerification(),
+        new DynamicQuantization(),
 
         // What a GPU --target adds after them.
         new Lowering.KernelLowering(),
@@ -108,7 +109,8 @@ public static class PassRegistry
         }
 
         sb.Append("-O int8 runs -O2, then: ").AppendLine(Order(Int8Pipelines.Static()));
-        sb.Append("-O int8-dynamic and QAT prepare with: ").AppendLine(Order(Int8Pipelines.Preparation()));
+        sb.Append("-O int8-dynamic runs -O2, then: ").AppendLine(Order(Int8Pipelines.Dynamic()));
+        sb.Append("QAT prepares with: ").AppendLine(Order(Int8Pipelines.Preparation()));
         sb.Append("a GPU --target (rtx2050) adds: ").AppendLine(Order(Lowering.KernelLowering.Stages()));
 
         return sb.ToString();

@@ -1,6 +1,7 @@
 // -O int8-dynamic: int8 weights for MatMul/Gemm, activations quantized at run time; needs no calibration data.
 using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.Passes.Quantization.Stages;
 
 namespace Onnxc.Passes.Quantization;
 
@@ -10,6 +11,7 @@ namespace Onnxc.Passes.Quantization;
 /// ORT quantizes A to u8 per call from its actual range and multiplies u8·s8 into int32. The weights are symmetric
 /// int8 per output column, and follow the same target rule as static INT8 (7-bit without VNNI), since the kernel
 /// is the same u8·s8 GEMM. Gemm's alpha is folded into B and beta into the bias; a transposed B is stored [K, N].
+/// It runs as <see cref="Int8Pipelines.Dynamic"/>: the INT8 preparation, quantize-dynamic, verify-int8.
 /// </summary>
 public static class DynamicQuantizer
 {
@@ -18,9 +20,38 @@ public static class DynamicQuantizer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         long sizeBefore = ModelCopy.SerializedSize(model);
-        Model prepared = ModelCopy.Clone(model);
-        QuantizationPreparation.Run(prepared, passes);
-        Model m = ModelCopy.Clone(prepared);
+        Model m = ModelCopy.Clone(model);
+        PassContext context = passes ?? new PassContext();
+        var session = new DynamicInt8Session(options, verifyData, _ => { });
+        context.SetService(session);
+        context.SetService<IVerifiedCompile>(session);
+        Int8Pipelines.Dynamic().Run(m, context);
+
+        var summary = new CompileSummary
+        {
+            Mode = "int8-dynamic",
+            Format = QuantFormat.QOperator,
+            Target = options.Target.Name,
+            Encoding = $"u8 activations quantized at run time, s8 symmetric weights in [-{QuantMath.WeightMax(options.ReducedRange)}, {QuantMath.WeightMax(options.ReducedRange)}] per column",
+            Nodes = session.Decisions,
+            SizeBefore = sizeBefore,
+            SizeAfter = ModelCopy.SerializedSize(m),
+            Verification = session.Verification,
+        };
+        if (session.Verification is { Passed: false } failed)
+        {
+            throw new QuantizationException(failed.Message, summary);
+        }
+
+        return new QuantizationResult(m, null, summary);
+    }
+
+    /// <summary>
+    /// The quantize-dynamic stage's work on a prepared model, in place: every MatMul and Gemm it can take becomes
+    /// DynamicQuantizeMatMul; returns the decision for every node.
+    /// </summary>
+    internal static List<NodeDecision> Quantize(Model m, QuantizationOptions options)
+    {
         Graph g = m.Graph;
         var excludedNames = new HashSet<string>(options.Exclude, StringComparer.Ordinal);
         var excludedTypes = new HashSet<string>(options.Exclude, StringComparer.OrdinalIgnoreCase);
@@ -57,28 +88,7 @@ public static class DynamicQuantizer
             m.SetOpset(QOperatorLowering.MsDomain, 1);
         }
 
-        var summary = new CompileSummary
-        {
-            Mode = "int8-dynamic",
-            Format = QuantFormat.QOperator,
-            Target = options.Target.Name,
-            Encoding = $"u8 activations quantized at run time, s8 symmetric weights in [-{QuantMath.WeightMax(options.ReducedRange)}, {QuantMath.WeightMax(options.ReducedRange)}] per column",
-            Nodes = decisions,
-            SizeBefore = sizeBefore,
-            SizeAfter = ModelCopy.SerializedSize(m),
-        };
-        if (options.Verify == VerifyMode.Verify && verifyData is not null)
-        {
-            int batch = verifyData.FixedBatchSize ?? Math.Min(8, options.VerifySamples);
-            VerificationResult v = SelfVerifier.Verify(prepared, m, verifyData.Batches(batch, Math.Max(1, options.VerifySamples)), options.VerifyProvider);
-            summary = summary with { Verification = v };
-            if (!v.Passed)
-            {
-                throw new QuantizationException(v.Message, summary);
-            }
-        }
-
-        return new QuantizationResult(m, null, summary);
+        return decisions;
     }
 
     /// <summary>Rewrites one MatMul/Gemm; returns why not when it cannot.</summary>

@@ -37,6 +37,7 @@ public static class Int8Compiler
         options = options with { QdqCleanup = options.QdqCleanup && !context.IsDisabled(QdqCleanupStage.StageName) };
         var session = new Int8Session(options, calibrationData, cachedTable, evalData, log);
         context.SetService(session);
+        context.SetService<IVerifiedCompile>(session);
         Int8Pipelines.Static().Run(quantized, context);
 
         var summary = new CompileSummary

@@ -3,6 +3,8 @@ using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
+using Onnxc.Passes.Quantization.Stages;
+using Onnxc.Passes.Pipelines;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Passes.Tests.Quantization;
@@ -56,5 +58,40 @@ public sealed class DynamicQuantizerTests
         QuantizationResult r = DynamicQuantizer.Compile(model, new QuantizationOptions { Exclude = ["fc"] });
         Assert.Single(r.Model.Graph.Nodes, n => n.OpType == "DynamicQuantizeMatMul");
         Assert.Contains(r.Model.Graph.Nodes, n => n.OpType == "Gemm");
+    }
+
+    [Fact]
+    public void RunsAsRegisteredStagesThatThePassOptionsReach()
+    {
+        using var tmp = new TempDir();
+        Model model = Mlp();
+        SampleSet data = TinyModels.Samples(tmp.Path, model, [16], 32, seed: 34);
+        var recorder = new StageRecorder();
+        var context = new PassContext(new PassOptions { VerifyEach = true });
+        context.Instruments.Add(recorder);
+
+        QuantizationResult r = DynamicQuantizer.Compile(model, new QuantizationOptions(), data, context);
+
+        string[] stages = [.. Int8Pipelines.Dynamic().Passes.Select(p => p.Name)];
+        Assert.Equal([.. Int8Pipelines.Preparation().Passes.Select(p => p.Name), "quantize-dynamic", "verify-int8"], stages);
+        Assert.Equal(stages, recorder.Passes);
+        Assert.Contains("quantize-dynamic", recorder.Changed);
+        Assert.True(r.Summary.Verification!.Passed, r.Summary.Verification.Message);
+        Assert.DoesNotContain(model.Graph.Nodes, n => n.OpType == "DynamicQuantizeMatMul");
+    }
+
+    [Fact]
+    public void DisablingVerifyInt8SkipsTheCheckButNotTheRewrite()
+    {
+        using var tmp = new TempDir();
+        Model model = Mlp();
+        SampleSet data = TinyModels.Samples(tmp.Path, model, [16], 32, seed: 34);
+        var context = new PassContext(new PassOptions { DisabledPasses = ["verify-int8"] });
+
+        QuantizationResult r = DynamicQuantizer.Compile(model, new QuantizationOptions(), data, context);
+
+        Assert.Null(r.Summary.Verification);
+        Assert.Equal(2, r.Model.Graph.Nodes.Count(n => n.OpType == "DynamicQuantizeMatMul"));
+        Assert.Contains("cannot be disabled", Assert.Throws<ArgumentException>(() => PassRegistry.Validate(["quantize-dynamic"])).Message, StringComparison.Ordinal);
     }
 }

@@ -103,7 +103,7 @@ public sealed class Int8StageTests
         using var tmp = new TempDir();
         Model model = TinyModels.ConvNet();
         SampleSet calibration = TinyModels.Samples(tmp.Path, model, [3, 8, 8], 32, seed: 4);
-        var recorder = new Recorder();
+        var recorder = new StageRecorder();
         var context = new PassContext(new PassOptions { VerifyEach = true });
         context.Instruments.Add(recorder);
 
@@ -133,25 +133,5 @@ public sealed class Int8StageTests
         Assert.Equal(["upgrade-opset-for-int8", "probe-types", "plan-int8", "calibrate", "control-accuracy", "emit-qdq", "lower-qoperator"], required);
         Assert.All(required, n => Assert.Contains("cannot be disabled", Assert.Throws<ArgumentException>(() => PassRegistry.Validate([n])).Message, StringComparison.Ordinal));
         PassRegistry.Validate(["verify-int8", "clean-up-qdq", "fuse-bias-for-int8"]);
-    }
-
-    private sealed class Recorder : IPassInstrument
-    {
-        public List<string> Passes { get; } = [];
-
-        public List<string> Changed { get; } = [];
-
-        public void BeforePass(Pass pass, Model model)
-        {
-        }
-
-        public void AfterPass(Pass pass, Model model, PassResult result)
-        {
-            Passes.Add(pass.Name);
-            if (result.Changed)
-            {
-                Changed.Add(pass.Name);
-            }
-        }
     }
 }

@@ -27,11 +27,14 @@ public static class QatCompiler
         Model? teacher = null,
         ITrainingProgress? progress = null,
         Action<string>? log = null,
+        PassContext? passes = null,
         CancellationToken cancellation = default)
     {
-        QuantizationResult ptq8 = Int8Compiler.Compile(model, options with { Verify = VerifyMode.Skip }, calibration, log: log);
+        // The user's pass options (--verify-each, --print-ir-after, --time-passes, --disable-pass) reach the INT8
+        // stages and the preparation as they do in -O int8.
+        QuantizationResult ptq8 = Int8Compiler.Compile(model, options with { Verify = VerifyMode.Skip }, calibration, log: log, passes: passes);
         Model prepared = ModelCopy.Clone(model);
-        QuantizationPreparation.Run(prepared);
+        QuantizationPreparation.Run(prepared, passes);
         Model fake = FakeQuantization.ToTrainable(ptq8.Model, prepared, weightBits);
         int weightMax = QuantMath.WeightMax(options.ReducedRange);
         Model ptq = FakeQuantization.Freeze(fake, weightMax);

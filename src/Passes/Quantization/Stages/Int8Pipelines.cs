@@ -4,8 +4,9 @@ using Onnxc.Passes.Pipelines;
 namespace Onnxc.Passes.Quantization.Stages;
 
 /// <summary>
-/// Builds the pass pipelines of INT8 compilation. <see cref="Int8Compiler"/>, <see cref="DynamicQuantizer"/> and
-/// QAT run <see cref="Preparation"/> on their copy of the float model before planning.
+/// Builds the pass pipelines of INT8 compilation: <see cref="Static"/> for <see cref="Int8Compiler"/>,
+/// <see cref="Dynamic"/> for <see cref="DynamicQuantizer"/>; both start with the preparation, which QAT runs alone
+/// (<see cref="Preparation"/>) on its copy of the float model before it inserts fake quantization.
 /// </summary>
 public static class Int8Pipelines
 {
@@ -40,6 +41,15 @@ public static class Int8Pipelines
         pm.Add(PassRegistry.Get("clean-up-qdq"));
 
         // Last, on exactly what will be written.
+        pm.Add(PassRegistry.Get("verify-int8"));
+        return pm;
+    }
+
+    /// <summary>Dynamic INT8 (<see cref="DynamicQuantizer"/>): the preparation, the rewrite, and the same verification.</summary>
+    public static PassManager Dynamic()
+    {
+        PassManager pm = AddPreparation(new PassManager(DynamicQuantization.DynamicPipeline));
+        pm.Add(PassRegistry.Get("quantize-dynamic"));
         pm.Add(PassRegistry.Get("verify-int8"));
         return pm;
     }

@@ -10,6 +10,7 @@ namespace Onnxc.Passes.Quantization.Stages;
 /// reference the emitted model is verified against, and the verification.
 /// </summary>
 public sealed class Int8Session(QuantizationOptions options, SampleSet calibration, CalibrationTable? cachedTable, SampleSet? eval, Action<string> log)
+    : IVerifiedCompile
 {
     public QuantizationOptions Options { get; } = options;
 
@@ -22,6 +23,9 @@ public sealed class Int8Session(QuantizationOptions options, SampleSet calibrati
     public SampleSet? Eval { get; } = eval;
 
     public Action<string> Log { get; } = log;
+
+    /// <summary>Static INT8 verifies on calibration samples.</summary>
+    public SampleSet? VerifyData => Calibration;
 
     public QuantizationPlan? Plan { get; set; }
 

@@ -116,24 +116,23 @@ public sealed class QdqCleanupStage : Int8Stage
 }
 
 /// <summary>verify-int8: the INT8 model against the float one in ONNX Runtime on calibration samples; a gross mismatch fails the compile.</summary>
-public sealed class SelfVerification : Int8Stage
+public sealed class SelfVerification : Int8Pass
 {
     public override string Name => "verify-int8";
 
     public override string Description => "run the INT8 and the float model in ONNX Runtime on calibration samples; a gross mismatch (cosine, top-1 agreement) fails the compile";
 
-    public override bool CanBeDisabled => true;
-
-    protected override void Run(Model model, Int8Session session)
+    public override void Run(Model model, PassContext context)
     {
-        if (session.Options.Verify != VerifyMode.Verify)
+        IVerifiedCompile session = context.GetService<IVerifiedCompile>();
+        if (session.Options.Verify != VerifyMode.Verify || session.VerifyData is not { } samples)
         {
             return;
         }
 
-        Model reference = session.Float ?? throw new InvalidOperationException($"stage {Name} runs after emit-qdq, which did not run");
-        int batch = session.Calibration.FixedBatchSize ?? Math.Min(8, session.Options.VerifySamples);
-        session.Verification = SelfVerifier.Verify(reference, model, session.Calibration.Batches(batch, Math.Max(1, session.Options.VerifySamples)), session.Options.VerifyProvider);
+        Model reference = session.Float ?? throw new InvalidOperationException($"stage {Name} runs after the model is quantized (emit-qdq or quantize-dynamic), which did not run");
+        int batch = samples.FixedBatchSize ?? Math.Min(8, session.Options.VerifySamples);
+        session.Verification = SelfVerifier.Verify(reference, model, samples.Batches(batch, Math.Max(1, session.Options.VerifySamples)), session.Options.VerifyProvider);
         session.Log(session.Verification.Message);
     }
 }
