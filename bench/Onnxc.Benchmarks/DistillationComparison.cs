@@ -1,8 +1,8 @@
 // Distillation against plain training on MNIST: the same small student, the same data, budget and seed, with and without a teacher.
 using System.Diagnostics;
 using System.Globalization;
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Networks;

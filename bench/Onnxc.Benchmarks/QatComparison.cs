@@ -1,10 +1,10 @@
 // Quantization-aware training against post-training quantization at the same bit width, side by side on one test set.
 using System.Diagnostics;
 using System.Globalization;
+using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
-using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Quantization.Qat;
 using Onnxc.Passes.Training;

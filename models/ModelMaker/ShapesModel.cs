@@ -1,6 +1,6 @@
 // The default model: its network, built in onnxc's IR, and its training by onnxc's own training pass.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Networks;
 using Onnxc.Passes.Training.Optimizers;

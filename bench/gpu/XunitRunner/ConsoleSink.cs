@@ -1,6 +1,6 @@
 // Prints test results as xunit reports them and counts them.
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Onnxc.XunitRunner;
 

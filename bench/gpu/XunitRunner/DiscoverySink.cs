@@ -1,6 +1,6 @@
 // Collects the test cases xunit's discoverer reports.
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Onnxc.XunitRunner;
 

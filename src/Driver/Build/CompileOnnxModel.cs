@@ -2,9 +2,9 @@
 using Microsoft.Build.Framework;
 using Onnxc.Compilation;
 using Onnxc.Driver;
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Training;
 

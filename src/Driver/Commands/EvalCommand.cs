@@ -1,9 +1,9 @@
 // onnxc eval MODEL --data PATH: accuracy, latency, size and memory, optionally side by side with a baseline.
 using System.CommandLine;
 using Onnxc.Compilation;
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 
 namespace Onnxc.Driver.Commands;
 

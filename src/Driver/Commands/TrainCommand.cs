@@ -2,10 +2,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Onnxc.Compilation;
+using Onnxc.Driver.Progress;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
-using Onnxc.Driver.Progress;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;

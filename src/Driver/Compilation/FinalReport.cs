@@ -1,10 +1,10 @@
 // --eval-data [--goal]: the written model against the input on held-out data, and the verdict for a goal.
 using System.Globalization;
+using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
-using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation;

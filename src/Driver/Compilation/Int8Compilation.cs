@@ -1,7 +1,7 @@
 // -O int8 and -O int8-dynamic: quantize the optimized float model and report what was done.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Calibration;
-using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation;

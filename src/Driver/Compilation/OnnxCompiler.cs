@@ -4,8 +4,8 @@ using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
 using Onnxc.Passes;
 using Onnxc.Passes.Opset;
-using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Pipelines;
+using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation;
 

@@ -1,7 +1,7 @@
 // The eval job as a library call: a model (and a baseline) measured on labelled data in ONNX Runtime.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 
 namespace Onnxc.Compilation;
 

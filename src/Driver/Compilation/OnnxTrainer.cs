@@ -1,7 +1,7 @@
 // The train and distill jobs as a library call: fine-tune a model on labelled data and write the best epoch.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training;
 
 namespace Onnxc.Compilation;

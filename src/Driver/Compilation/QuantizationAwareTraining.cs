@@ -1,8 +1,8 @@
 // -O int8 --qat: runs QatCompiler with the command's data and settings and prints PTQ against QAT.
 using System.Globalization;
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Quantization.Qat;
 using Onnxc.Passes.Training;

@@ -1,6 +1,6 @@
 // Opens --calibration / --data / --eval-data sample sets for a model's inputs, with --preprocess.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 
 namespace Onnxc.Compilation;
 

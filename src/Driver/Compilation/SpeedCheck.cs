@@ -2,9 +2,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Compilation;

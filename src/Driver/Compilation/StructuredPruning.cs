@@ -1,13 +1,13 @@
 // --prune-ratio / --prune-flops / --sparsity [--recover]: prunes channel groups and weights, prints what changed, and fine-tunes with a teacher.
 using System.Globalization;
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
+using Onnxc.Passes.Pipelines;
 using Onnxc.Passes.Pruning;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Compilation;
 

@@ -1,7 +1,7 @@
 // Runs the float model in ONNX Runtime over calibration batches and streams the chosen tensors into histograms.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 
 namespace Onnxc.Passes.Calibration;
 

@@ -1,6 +1,6 @@
 // Per-tensor SQNR between a reference model's activations and another model's, on the same samples.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 
 namespace Onnxc.Evaluation;
 

@@ -1,9 +1,9 @@
 // Runs an IR model (or an ONNX file) in ONNX Runtime on float batches and returns the requested outputs as floats.
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
 
 namespace Onnxc.Evaluation;
 

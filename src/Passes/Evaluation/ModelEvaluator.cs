@@ -1,8 +1,8 @@
 // The library side of `onnxc eval`: accuracy, latency, size and memory, against a baseline when given.
 using System.Diagnostics;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
 
 namespace Onnxc.Evaluation;
 

@@ -64,16 +64,24 @@ public sealed class Int8Lowering
         foreach (var init in Graph.Initializers)
         {
             if (init.Initializer is not null)
+            {
                 _context.Define(init, new ConstantValue(init.Initializer));
+            }
         }
 
         var inputs = new List<int>();
         foreach (var input in Graph.Inputs)
         {
             if (input.IsInitializer)
+            {
                 continue;
+            }
+
             if (input.ElementType != GraphIR.ElementType.Float)
+            {
                 throw new NotSupportedException($"graph input '{input.Name}' is {input.ElementType.OnnxName()}; lowered plans take float32 inputs");
+            }
+
             var t = Plan.NewFloat(input.Name, StaticShape(input));
             _context.Define(input, new FloatValue(t));
             inputs.Add(t.Id);
@@ -82,9 +90,15 @@ public sealed class Int8Lowering
         foreach (var node in Graph.Nodes)
         {
             if (_context.IsAbsorbed(node))
+            {
                 continue;
+            }
+
             if (!node.IsDefaultDomain)
+            {
                 throw new NotSupportedException($"cannot lower {node.Describe()}: custom domain '{node.Domain}'");
+            }
+
             LowerNode(node);
         }
 
@@ -137,7 +151,10 @@ public sealed class Int8Lowering
         }
 
         if (TryFoldConstant(node))
+        {
             return;
+        }
+
         if (TryLowerOnBytes(node))
         {
             _context.Int8Nodes.Add(node.Describe());
@@ -152,7 +169,10 @@ public sealed class Int8Lowering
         }
 
         if (LoweringRules.FloatFor(node.OpType) is not { } rule || !rule.Accepts(node))
+        {
             throw new NotSupportedException($"cannot lower {node.Describe()}: {node.OpType} has neither an INT8 nor a float kernel");
+        }
+
         _context.Define(node.Outputs[0]!, new FloatValue(rule.Lower(_context, node)));
         _context.FloatNodes.Add(new FloatFallback(node.Describe(), node.OpType, reason));
     }
@@ -161,9 +181,15 @@ public sealed class Int8Lowering
     private string? TryLowerInt8(Node node)
     {
         if (LoweringRules.Int8For(node.OpType) is not { } rule)
+        {
             return "no INT8 kernel for this op";
+        }
+
         if (rule.KernelFor(node.OpType) is { } kernel && !Options.Kernels.Implements(kernel))
+        {
             return $"no INT8 kernel registered for {kernel}";
+        }
+
         return rule.TryLower(_context, node);
     }
 
@@ -175,7 +201,10 @@ public sealed class Int8Lowering
     private bool TryLowerOnBytes(Node node)
     {
         if (node.Input(0) is not { } first || _context.Lookup(first) is not BytesValue x)
+        {
             return false;
+        }
+
         var y = node.Outputs[0]!;
         switch (node.OpType)
         {
@@ -287,12 +316,18 @@ public sealed class Int8Lowering
             }
 
             if (_context.Lookup(v) is not ConstantValue c)
+            {
                 return false;
+            }
+
             inputs.Add(c.Data);
         }
 
         if (inputs.Count == 0 || node.Outputs.Count != 1 || FoldConstant(node, inputs) is not { } result)
+        {
             return false;
+        }
+
         _context.Define(node.Outputs[0]!, new ConstantValue(result));
         return true;
     }
@@ -305,7 +340,10 @@ public sealed class Int8Lowering
     private static TensorData? FoldConstant(Node node, List<TensorData?> inputs)
     {
         if (!node.IsDefaultDomain || !ConstantEvaluator.Supports(node.OpType))
+        {
             return null;
+        }
+
         try
         {
             TensorData result = ConstantEvaluator.Evaluate(node, inputs)[0];
@@ -324,11 +362,17 @@ public sealed class Int8Lowering
         for (int i = 0; i < dims.Length; i++)
         {
             if (shape[i].Value is long d && d > 0)
+            {
                 dims[i] = checked((int)d);
+            }
             else if (i == 0)
+            {
                 dims[i] = Options.BatchSize;
+            }
             else
+            {
                 throw new NotSupportedException($"graph input '{input.Name}' has an unknown dimension {i} ({shape}); only the batch may be dynamic");
+            }
         }
 
         return dims;
@@ -338,15 +382,30 @@ public sealed class Int8Lowering
     {
         var a = node.Attribute("value");
         if (a?.T is { } t)
+        {
             return t;
+        }
+
         if (node.Attribute("value_float") is { } f)
+        {
             return TensorData.Scalar(f.F);
+        }
+
         if (node.Attribute("value_int") is { } i)
+        {
             return TensorData.Scalar(i.I);
+        }
+
         if (node.Attribute("value_floats") is { } fs)
+        {
             return TensorData.FromFloats([fs.Floats.Length], fs.Floats.AsSpan());
+        }
+
         if (node.Attribute("value_ints") is { } ints)
+        {
             return TensorData.FromInt64s([ints.Ints.Length], ints.Ints.AsSpan());
+        }
+
         throw new NotSupportedException($"cannot lower {node.Describe()}: unsupported Constant attribute");
     }
 }

@@ -29,7 +29,10 @@ internal sealed record DequantizedConstant(TensorData Data, float[] Scales, long
         var result = new float[q.Length];
         long inner = 1;
         for (int d = Axis + 1; d < Data.Dims.Length; d++)
+        {
             inner *= Data.Dims[d];
+        }
+
         for (long i = 0; i < q.Length; i++)
         {
             long c = Scales.Length == 1 ? 0 : (i / inner) % Scales.Length;

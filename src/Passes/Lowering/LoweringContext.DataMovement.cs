@@ -17,7 +17,10 @@ internal sealed partial class LoweringContext
     {
         string source = node.Describe();
         if (node.OpType is "Identity" or "Dropout")
+        {
             return input;
+        }
+
         var x = Plan.InLayout(input, PlanLayout.Logical, source);
         int[] s = x.Shape;
         switch (node.OpType)
@@ -51,7 +54,10 @@ internal sealed partial class LoweringContext
                 var shape = new List<int>();
                 int j = 0;
                 for (int i = 0; i < rank; i++)
+                {
                     shape.Add(axes.Contains(i) ? 1 : s[j++]);
+                }
+
                 return CopyAs(source, x, outputName, [.. shape], "unsqueeze");
             }
 
@@ -133,7 +139,10 @@ internal sealed partial class LoweringContext
 
             long count = st > 0 ? Math.Max(0, (e - b + st - 1) / st) : Math.Max(0, (b - e + (-st) - 1) / -st);
             if (count == 0)
+            {
                 throw new NotSupportedException($"cannot lower {node.Describe()}: the slice is empty");
+            }
+
             start[a] = (int)b;
             step[a] = (int)st;
             size[a] = (int)count;
@@ -146,7 +155,10 @@ internal sealed partial class LoweringContext
     {
         int[] s = x.Shape;
         if (node.GetString("mode", "constant") != "constant")
+        {
             throw new NotSupportedException($"cannot lower {node.Describe()}: only constant padding is supported");
+        }
+
         long[] pads = Opset < 11 ? node.GetInts("pads")!.Value.ToArray() : ConstInts(node, 1)!;
         float value = Opset < 11 ? node.GetFloat("value", 0f) : node.Input(2) is { } v ? (Constant(v)?.ToFloats()[0] ?? 0f) : 0f;
         long[]? axes = Opset >= 18 ? ConstInts(node, 3) : null;
@@ -179,7 +191,10 @@ internal sealed partial class LoweringContext
     {
         long[]? axes = node.GetInts("axes")?.ToArray();
         if (axes is null && node.Input(inputIndex) is { } a)
+        {
             axes = (Constant(a) ?? throw new NotSupportedException($"cannot lower {node.Describe()}: axes are not constant")).ToInt64s();
+        }
+
         return (axes ?? []).Select(x => (int)(x < 0 ? x + rank : x)).ToArray();
     }
 }

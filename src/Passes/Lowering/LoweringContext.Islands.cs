@@ -71,9 +71,14 @@ internal sealed partial class LoweringContext
         else
         {
             if (clip.Input(1) is { } lo)
+            {
                 min = (Constant(lo) ?? throw new NotSupportedException($"{clip.Describe()} has a non-constant min")).ToFloats()[0];
+            }
+
             if (clip.Input(2) is { } hi)
+            {
                 max = (Constant(hi) ?? throw new NotSupportedException($"{clip.Describe()} has a non-constant max")).ToFloats()[0];
+            }
         }
 
         return FusedActivation.Clip(min, max);
@@ -85,7 +90,9 @@ internal sealed partial class LoweringContext
         _values[end.Quantize.Outputs[0]!] = new BytesValue(output);
         Absorb(end.Quantize);
         if (end.ActivationNode is not null)
+        {
             Absorb(end.ActivationNode);
+        }
     }
 
     public PlanTensor NewIslandOutput(IslandEnd end, int[] shape, PlanLayout layout) =>
@@ -127,7 +134,10 @@ internal sealed partial class LoweringContext
     {
         reason = string.Empty;
         if (b is null)
+        {
             return [];
+        }
+
         double[] real;
         switch (Lookup(b))
         {
@@ -135,10 +145,16 @@ internal sealed partial class LoweringContext
                 var q = d.Data.AsSpan<int>().ToArray();
                 real = new double[q.Length];
                 for (int i = 0; i < q.Length; i++)
+                {
                     real[i] = (double)q[i] * d.Scales[d.Scales.Length == 1 ? 0 : i];
+                }
+
                 if (q.Length == channels && Enumerable.Range(0, channels).All(i =>
                         Math.Abs(d.Scales[d.Scales.Length == 1 ? 0 : i] - (inputScale * weightScales[weightScales.Length == 1 ? 0 : i])) <= 1e-6 * d.Scales[d.Scales.Length == 1 ? 0 : i]))
+                {
                     return q;
+                }
+
                 break;
             case ConstantValue c when c.Data.ElementType == ElementType.Float:
                 real = c.Data.ToDoubles();
@@ -152,7 +168,10 @@ internal sealed partial class LoweringContext
         }
 
         if (real.Length == 1 && channels > 1)
+        {
             real = Enumerable.Repeat(real[0], channels).ToArray();
+        }
+
         if (real.Length != channels)
         {
             reason = $"its bias has {real.Length} values for {channels} channels";

@@ -65,7 +65,9 @@ internal sealed partial class LoweringContext
     public void RequireKernel(Node node, KernelOp op, KernelType input, KernelType output)
     {
         if (MissingKernel(op, input, output) is { } reason)
+        {
             throw new NotSupportedException($"cannot lower {node.Describe()}: {reason}");
+        }
     }
 
     public LoweredValue Lookup(Value v) =>
@@ -103,7 +105,10 @@ internal sealed partial class LoweringContext
                 if (!_dequantized.TryGetValue(d.Bytes.Id, out var t))
                 {
                     if (MissingKernel(KernelOp.DequantizeLinear, KernelSet.Of(d.Bytes.Quant!.Type), KernelType.Float32) is { } missing)
+                    {
                         throw new NotSupportedException($"value '{v.Name}' is read by a float kernel, but {missing}");
+                    }
+
                     t = Plan.NewFloat(v.Name, d.Bytes.Shape, d.Bytes.Layout);
                     Plan.Add(new DequantizeStep(v.Name, d.Bytes.Id, t.Id, d.Bytes.Quant!));
                     _dequantized[d.Bytes.Id] = t;

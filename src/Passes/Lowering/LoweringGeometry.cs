@@ -23,7 +23,10 @@ internal static class LoweringGeometry
         };
         g.Validate();
         if (g.InChannelsPerGroup != w[1])
+        {
             throw new NotSupportedException($"cannot lower {node.Describe()}: weights have {w[1]} input channels per group, input has {g.InChannelsPerGroup}");
+        }
+
         return g;
     }
 
@@ -31,10 +34,16 @@ internal static class LoweringGeometry
     public static PoolGeometry PoolGeometryOf(Node node, int[] x)
     {
         if (node.OpType == "GlobalAveragePool")
+        {
             return PoolGeometry.Global(x[0], x[2], x[3], x[1]);
+        }
+
         int[] kernel = Ints(node, "kernel_shape", []);
         if (kernel.Length != 2)
+        {
             throw new NotSupportedException($"cannot lower {node.Describe()}: only 2-D pooling is supported");
+        }
+
         int[] strides = Ints(node, "strides", [1, 1]);
         int[] dilations = Ints(node, "dilations", [1, 1]);
         int[] pads = Pads(node, x, kernel, strides, dilations);
@@ -57,12 +66,18 @@ internal static class LoweringGeometry
         {
             int[] pads = Ints(node, "pads", [0, 0, 0, 0]);
             if (pads.Length != 4)
+            {
                 throw new NotSupportedException($"cannot lower {node.Describe()}: only 2-D convolution/pooling is supported");
+            }
+
             return pads;
         }
 
         if (autoPad == "VALID")
+        {
             return [0, 0, 0, 0];
+        }
+
         var result = new int[4];
         for (int i = 0; i < 2; i++)
         {
@@ -101,9 +116,15 @@ internal static class LoweringGeometry
 
         long total = input.Aggregate(1L, (a, d) => a * d);
         if (infer >= 0)
+        {
             result[infer] = checked((int)(total / Math.Max(1, known)));
+        }
+
         if (result.Aggregate(1L, (a, d) => a * d) != total)
+        {
             throw new NotSupportedException($"cannot lower {node.Describe()}: reshape of [{string.Join(",", input)}] to [{string.Join(",", target)}]");
+        }
+
         return result;
     }
 }

@@ -22,9 +22,15 @@ public sealed record LoweringResult(
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"peak device memory {ExecutionPlan.FormatBytes(Plan.PeakDeviceBytes)}: activations {ExecutionPlan.FormatBytes(Plan.ArenaBytes)} (reused by liveness; {ExecutionPlan.FormatBytes(Plan.UnsharedActivationBytes)} without reuse) + constants {ExecutionPlan.FormatBytes(Plan.ConstantBytes)}{limit}");
         if (Ptx.Count > 0)
+        {
             sb.AppendLine(CultureInfo.InvariantCulture, $"PTX: {Ptx.Count} kernels ({Ptx.Sum(p => p.Value.Length)} characters) embedded");
+        }
+
         foreach (var f in FloatNodes)
+        {
             sb.AppendLine(CultureInfo.InvariantCulture, $"  float: {f}");
+        }
+
         return sb.ToString();
     }
 }

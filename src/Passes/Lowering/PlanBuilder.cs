@@ -40,9 +40,15 @@ internal sealed class PlanBuilder
     public PlanTensor InLayout(PlanTensor tensor, PlanLayout layout, string source)
     {
         if (tensor.Layout == layout)
+        {
             return tensor;
+        }
+
         if (_converted.TryGetValue((tensor.Id, layout), out var done))
+        {
             return done;
+        }
+
         var result = NewLike(tensor, $"{tensor.Name}.{layout.ToString().ToLowerInvariant()}", layout: layout);
         int[] perm = layout == PlanLayout.Nhwc ? [0, 2, 3, 1] : [0, 3, 1, 2];
         Add(Transpose(source, tensor, result, perm, layout == PlanLayout.Nhwc ? "to_nhwc" : "to_nchw"));

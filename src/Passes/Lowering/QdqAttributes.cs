@@ -15,7 +15,10 @@ internal sealed record QdqAttributes(float[] Scales, long[] ZeroPoints, ElementT
         var scaleValue = node.Input(1) ?? throw Unsupported(node, "has no scale input");
         var scale = constant(scaleValue) ?? throw Unsupported(node, "has a scale that is not a constant");
         if (scale.ElementType != ElementType.Float)
+        {
             throw Unsupported(node, $"has a {scale.ElementType.OnnxName()} scale (only float is supported)");
+        }
+
         float[] scales = scale.ToFloats();
         ElementType type;
         long[] zeroPoints;
@@ -32,12 +35,21 @@ internal sealed record QdqAttributes(float[] Scales, long[] ZeroPoints, ElementT
         }
 
         if (zeroPoints.Length != scales.Length)
+        {
             throw Unsupported(node, $"has {scales.Length} scales and {zeroPoints.Length} zero points");
+        }
+
         int axis = (int)node.GetInt("axis", 1);
         if (axis < 0)
+        {
             axis += dataRank;
+        }
+
         if (scales.Length == 1)
+        {
             axis = 0;
+        }
+
         return new QdqAttributes(scales, zeroPoints, type, axis);
     }
 
@@ -45,7 +57,10 @@ internal sealed record QdqAttributes(float[] Scales, long[] ZeroPoints, ElementT
     public QuantParams ToQuantParams(Node node)
     {
         if (!IsPerTensor)
+        {
             throw Unsupported(node, "quantizes an activation per axis (only per-tensor activations are supported)");
+        }
+
         QuantElementType t = Type switch
         {
             ElementType.Int8 => QuantElementType.Int8,

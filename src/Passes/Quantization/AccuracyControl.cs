@@ -1,8 +1,8 @@
 // Keeps the most sensitive layers in float until the measured top-1 drop is within the limit.
+using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Calibration;
-using Onnxc.Evaluation.Data;
-using Onnxc.Evaluation;
 
 namespace Onnxc.Passes.Quantization;
 

@@ -1,6 +1,6 @@
 // -O int8-dynamic: int8 weights for MatMul/Gemm, activations quantized at run time; needs no calibration data.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization.Stages;
 
 namespace Onnxc.Passes.Quantization;

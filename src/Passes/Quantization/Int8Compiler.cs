@@ -1,7 +1,7 @@
 // The library entry point of -O int8: prepare, plan, calibrate, emit, control accuracy, verify, summarize.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.Passes.Calibration;
-using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Quantization.Stages;
 
 namespace Onnxc.Passes.Quantization;

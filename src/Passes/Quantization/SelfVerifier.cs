@@ -1,7 +1,7 @@
 // Runs the quantized model and the float model side by side in ONNX Runtime and judges the difference.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 
 namespace Onnxc.Passes.Quantization;
 

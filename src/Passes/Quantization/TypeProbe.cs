@@ -1,7 +1,7 @@
 // Asks ONNX Runtime for the element type and shape of every node output, and records them in the IR.
 using Microsoft.ML.OnnxRuntime;
-using Onnxc.GraphIR;
 using Onnxc.Evaluation;
+using Onnxc.GraphIR;
 
 namespace Onnxc.Passes.Quantization;
 
@@ -43,7 +43,10 @@ public static class TypeProbe
     private static TensorShape? ShapeOf(NodeMetadata meta, Value value)
     {
         if (meta.Dimensions.Length == 0)
+        {
             return value.Shape;
+        }
+
         return new TensorShape([.. meta.Dimensions.Select(d => d >= 0 ? Dim.Of(d) : Dim.Unknown)]);
     }
 }

@@ -1,6 +1,6 @@
 // Puts an identity BatchNormalization after every convolution of a BN-folded model, so it trains like the original.
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 
 namespace Onnxc.Passes.Training;
 

@@ -1,7 +1,7 @@
 // The training loop: epochs of shuffled, augmented batches through a TrainingSession, validation, best weights.
 using System.Diagnostics;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training.Losses;
 
 namespace Onnxc.Passes.Training;

@@ -3,10 +3,10 @@ using Onnxc.GraphIR.Analysis;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
 using Onnxc.Passes.Opset;
+using Onnxc.Passes.Pipelines;
 using Onnxc.Passes.Training.Autodiff;
 using Onnxc.Passes.Training.Losses;
 using Onnxc.Passes.Training.Optimizers;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Training;
 

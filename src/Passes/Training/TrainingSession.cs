@@ -1,8 +1,8 @@
 // Runs a training graph in ONNX Runtime, one session run per step, with weights and state kept in ORT buffers.
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Onnxc.GraphIR.Onnx;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR.Onnx;
 
 namespace Onnxc.Passes.Training;
 

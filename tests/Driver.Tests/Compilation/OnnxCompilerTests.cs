@@ -1,7 +1,7 @@
 // The library API: OnnxCompiler.Compile does what the command does, reports through its observer, throws typed errors.
 using Onnxc.Compilation;
-using Onnxc.GraphIR;
 using Onnxc.Evaluation;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
 

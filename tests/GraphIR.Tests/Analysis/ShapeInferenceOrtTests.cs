@@ -1,10 +1,10 @@
 // Inferred shapes against what ONNX Runtime actually computes: every value of the real models becomes an output.
 using Microsoft.ML.OnnxRuntime;
-using Xunit.Abstractions;
 using Onnxc.GraphIR.Analysis;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Tests.Verification;
 using Onnxc.TestSupport;
+using Xunit.Abstractions;
 
 namespace Onnxc.GraphIR.Tests.Analysis;
 

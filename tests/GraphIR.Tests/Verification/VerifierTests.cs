@@ -1,6 +1,6 @@
 // The verifier's rules, one negative test each, plus the valid graphs it must accept.
-using Onnxc.GraphIR.Verification;
 using Onnxc.GraphIR.Tests.Analysis;
+using Onnxc.GraphIR.Verification;
 using static Onnxc.GraphIR.Tests.Analysis.IrBuilder;
 
 namespace Onnxc.GraphIR.Tests.Verification;

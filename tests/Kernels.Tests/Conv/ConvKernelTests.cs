@@ -19,7 +19,10 @@ public class ConvKernelTests
             foreach (var algorithm in new[] { ConvAlgorithm.Portable, ConvAlgorithm.Dp4a, ConvAlgorithm.TensorCore, ConvAlgorithm.Direct, ConvAlgorithm.Auto })
             {
                 if (device != "cpu" && !TestAccelerators.Library(device).RunsNatively(algorithm))
+                {
                     continue;
+                }
+
                 foreach (var (name, c) in ConvCase.All)
                 {
                     // The direct kernel takes every case. Auto is checked on depthwise cases (where it must
@@ -28,9 +31,15 @@ public class ConvKernelTests
                     // its grouped path is covered by "grouped-3-relu" instead.
                     bool depthwise = DirectConvKernel.IsDepthwise(c.Geometry);
                     if (algorithm == ConvAlgorithm.TensorCore && depthwise)
+                    {
                         continue;
+                    }
+
                     if (algorithm == ConvAlgorithm.Auto && !depthwise && name != "gemm-37x45x33-u8")
+                    {
                         continue;
+                    }
+
                     data.Add(device, algorithm, name);
                 }
             }

@@ -59,7 +59,9 @@ public class ElementwiseKernelTests
                 int fixedResult = q.Apply((byte)x, (byte)y);
                 Assert.InRange(fixedResult - floatResult, -1, 1);
                 if (fixedResult != floatResult)
+                {
                     differences++;
+                }
             }
         }
 
@@ -88,7 +90,9 @@ public class ElementwiseKernelTests
         for (int o = 0; o < outer; o++)
         {
             for (int j = 0; j < 2 * inner; j++)
+            {
                 Assert.Equal(inputs[0][(o * 2 * inner) + j], expected[(o * 6 * inner) + j]);
+            }
         }
 
         var library = TestAccelerators.Library(device);
@@ -104,7 +108,9 @@ public class ElementwiseKernelTests
         finally
         {
             foreach (var buffer in buffers)
+            {
                 buffer.Dispose();
+            }
         }
     }
 

@@ -14,7 +14,10 @@ public class PtxGenerationTests
     {
         var data = new TheoryData<string>();
         foreach (var entry in KernelRegistry.DistinctKernels())
+        {
             data.Add(entry.Name);
+        }
+
         return data;
     }
 
@@ -103,7 +106,10 @@ public class PtxGenerationTests
     {
         int count = 0;
         for (int i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + 1, StringComparison.Ordinal))
+        {
             count++;
+        }
+
         return count;
     }
 

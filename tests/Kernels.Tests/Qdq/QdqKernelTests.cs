@@ -59,7 +59,9 @@ public class QdqKernelTests
                 int k = (i / 7) % 3;
                 int q = type.Decode(quantized[i]);
                 if (q > type.MinValue() && q < type.MaxValue())
+                {
                     Assert.True(Math.Abs(dequantized[i] - input[i]) <= (p.Scales[k] / 2) + 1e-6f, $"element {i}");
+                }
             }
         }
     }

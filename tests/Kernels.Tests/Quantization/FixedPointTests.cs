@@ -55,7 +55,9 @@ public class FixedPointTests
             double floatResult = Math.Round(acc * scale, MidpointRounding.ToEven);
             Assert.InRange(fixedResult - floatResult, -1, 1);
             if (fixedResult != floatResult)
+            {
                 differences++;
+            }
         }
 
         Assert.True(differences < trials / 1000, $"{differences} of {trials} differ from float rounding");
@@ -140,7 +142,10 @@ public class FixedPointTests
         var divisor = BigInteger.One << (31 + fp.Shift);
         var quotient = BigInteger.DivRem(BigInteger.Abs(product), divisor, out var remainder);
         if (remainder * 2 >= divisor)
+        {
             quotient += 1;
+        }
+
         return (long)(product.Sign < 0 ? -quotient : quotient);
     }
 }

@@ -16,7 +16,10 @@ public class FloatMathTests
         }
 
         foreach (float x in new[] { 1e-40f, 1e-30f, 0.001f, 0.5f, 0.999f, 1f, 1.0001f, 1.5f, 3f, 1000f, 3.4e38f })
+        {
             Assert.True(Math.Abs(FloatMath.Log(x) - Math.Log(x)) <= 2e-7 * Math.Max(1, Math.Abs(Math.Log(x))), $"log({x})");
+        }
+
         Assert.Equal(0f, FloatMath.Exp(-100f));
         Assert.Equal(float.NegativeInfinity, FloatMath.Log(0f));
     }

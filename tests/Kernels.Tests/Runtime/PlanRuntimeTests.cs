@@ -70,7 +70,10 @@ public class PlanRuntimeTests
         float[] actual = runtime.Run(x);
         float[] expected = Reference(x, bias);
         for (int i = 0; i < 24; i++)
+        {
             Assert.True(Math.Abs(actual[i] - expected[i]) <= (1f / 255) + 1e-6f, $"element {i}: {actual[i]} vs {expected[i]}");
+        }
+
         Assert.True(actual.Zip(expected).Count(p => Math.Abs(p.First - p.Second) < 1e-6f) >= 22);
     }
 

@@ -26,7 +26,10 @@ public static class TestAccelerators
         {
             var data = new TheoryData<string>();
             foreach (var name in All)
+            {
                 data.Add(name);
+            }
+
             return data;
         }
     }
@@ -52,7 +55,10 @@ public static class TestAccelerators
     {
         var names = new List<string> { "cpu" };
         for (int i = 0; i < s_context.Value.GetCudaDevices().Count; i++)
+        {
             names.Add($"cuda{i}");
+        }
+
         return names;
     }
 }

@@ -14,7 +14,10 @@ public static class TestData
     {
         var data = new sbyte[count];
         for (long i = 0; i < count; i++)
+        {
             data[i] = (sbyte)random.Next(-128, 128);
+        }
+
         return data;
     }
 
@@ -22,7 +25,10 @@ public static class TestData
     {
         var data = new float[count];
         for (long i = 0; i < count; i++)
+        {
             data[i] = min + ((float)random.NextDouble() * (max - min));
+        }
+
         return data;
     }
 
@@ -30,7 +36,10 @@ public static class TestData
     {
         var data = new int[count];
         for (long i = 0; i < count; i++)
+        {
             data[i] = random.Next(min, max);
+        }
+
         return data;
     }
 }

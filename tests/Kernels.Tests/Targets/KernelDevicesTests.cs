@@ -24,7 +24,10 @@ public class KernelDevicesTests
         using var context = KernelDevices.CreateContext();
         bool hasAmpere = false;
         foreach (CudaDevice device in context.GetCudaDevices())
+        {
             hasAmpere |= device.Architecture is { Major: >= 8 };
+        }
+
         if (hasAmpere)
         {
             using var accelerator = KernelDevices.CreateAccelerator(context, TargetRegistry.Rtx2050);

@@ -1,8 +1,8 @@
 // Tests of fold-constants: chains fold, the size guard holds, graph outputs and runtime inputs are left alone.
 using Onnxc.GraphIR;
 using Onnxc.Passes.Cleanup;
-using static Onnxc.Passes.Tests.TestGraphs;
 using Onnxc.Passes.Pipelines;
+using static Onnxc.Passes.Tests.TestGraphs;
 
 namespace Onnxc.Passes.Tests.Cleanup;
 

@@ -2,10 +2,10 @@
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Onnxc.GraphIR;
-using Onnxc.GraphIR.Onnx;
 using Onnxc.Evaluation;
+using Onnxc.GraphIR;
 using Onnxc.GraphIR.Evaluation;
+using Onnxc.GraphIR.Onnx;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Passes.Tests.Evaluation;

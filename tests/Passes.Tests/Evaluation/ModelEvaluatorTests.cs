@@ -1,9 +1,9 @@
 // Eval: accuracy, latency at batch 1 and B, ratios against a baseline run in the same process, per-layer SQNR.
 using System.Text.Json;
+using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
-using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Tests.Evaluation.Data;
 using Onnxc.Passes.Tests.Quantization;

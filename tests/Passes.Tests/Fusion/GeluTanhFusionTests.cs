@@ -1,8 +1,8 @@
 // Tests of fuse-gelu-tanh: the exporters' forms of the tanh GELU fuse and keep ORT's outputs; each guard refuses.
 using Onnxc.GraphIR;
 using Onnxc.Passes.Fusion;
-using static Onnxc.Passes.Tests.TestGraphs;
 using Onnxc.Passes.Pipelines;
+using static Onnxc.Passes.Tests.TestGraphs;
 
 namespace Onnxc.Passes.Tests.Fusion;
 

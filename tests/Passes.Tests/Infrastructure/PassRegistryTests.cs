@@ -1,7 +1,7 @@
 // Tests of the registry and of the -O0/-O1/-O2 pipelines built from it.
 using System.Text.RegularExpressions;
-using Onnxc.Passes.Rewriting;
 using Onnxc.Passes.Pipelines;
+using Onnxc.Passes.Rewriting;
 
 namespace Onnxc.Passes.Tests.Infrastructure;
 

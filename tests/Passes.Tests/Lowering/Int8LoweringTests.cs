@@ -113,7 +113,10 @@ public class Int8LoweringTests
         // Float kernels on the same dequantized values: float32 rounding differences only.
         Assert.Equal(ort.Length, ours.Length);
         for (int i = 0; i < ort.Length; i++)
+        {
             Assert.True(Math.Abs(ours[i] - ort[i]) <= 1e-3f * Math.Abs(ort[i]) + 1e-6f, $"element {i}: ours {ours[i]}, ORT {ort[i]}");
+        }
+
         Assert.Equal(["Add", "Sigmoid", "Reshape", "Softmax"], lowering.FloatNodes.Select(f => f.OpType));
         Assert.Contains("not a dequantized 8-bit tensor", lowering.FloatNodes[0].Reason, StringComparison.Ordinal);
         Assert.Contains("float: ", lowering.Summary(), StringComparison.Ordinal);

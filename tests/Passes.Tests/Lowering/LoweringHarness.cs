@@ -51,7 +51,9 @@ internal static class LoweringHarness
             float diff = Math.Abs(ours[i] - ort[i]);
             Assert.True(diff <= (step * 1.001f) + 1e-6f, $"element {i}: ours {ours[i]}, ORT {ort[i]}, more than one step ({step}) apart");
             if (diff <= step * 1e-3f)
+            {
                 exact++;
+            }
         }
 
         Assert.True(exact >= minExactFraction * ort.Length, $"only {exact} of {ort.Length} values equal ORT's");

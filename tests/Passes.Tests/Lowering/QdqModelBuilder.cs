@@ -112,7 +112,10 @@ internal sealed class QdqModelBuilder
         var (w, ws) = Weights([outChannels, inChannels / group, kernel, kernel], 0, MathF.Sqrt(3f / fanIn));
         var inputs = new List<Value?> { x, w };
         if (bias)
+        {
             inputs.Add(Bias(outChannels, Params[x].Scale, ws, 0.2f));
+        }
+
         return B.Add("Conv", inputs, [Name("conv")],
         [
             NodeAttribute.Of("kernel_shape", kernel, kernel), NodeAttribute.Of("strides", stride, stride),

@@ -1,12 +1,12 @@
 // The acceptance check: shared models quantized to QDQ, lowered, run on the CPU accelerator vs ONNX Runtime.
 using System.Diagnostics;
 using Onnxc.Compilation;
+using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Targets;
-using Onnxc.Evaluation.Data;
-using Onnxc.Evaluation;
 using Onnxc.Passes.Lowering;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
@@ -57,7 +57,10 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
     private void Run(string modelFile, string dataPath, string preprocess, int samples, int batch)
     {
         if (Environment.GetEnvironmentVariable("ONNXC_LOWERING_SAMPLES") is { } n)
+        {
             samples = int.Parse(n, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         batch = Math.Min(batch, samples);
         Model model = OnnxImporter.Load(SharedData.Model(modelFile));
         ModelInputSpec[] inputs = [.. model.Graph.Inputs.Where(v => !v.IsInitializer).Select(v =>
@@ -105,7 +108,10 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
         foreach (var b in data.Batches(batch, picked))
         {
             if (b.Count != batch)
+            {
                 continue;
+            }
+
             var ortOutputs = ort.Run(b.Inputs, [qdq.Graph.Outputs[0].Name, border]);
             float[][] planOutputs = runtime.Run(new[] { b.Inputs[0].Data });
             float[] expected = ortOutputs[0].Data, actual = planOutputs[finalOut];
@@ -118,7 +124,9 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
                 agree += Metrics.ArgMax(e) == Metrics.ArgMax(a) ? 1 : 0;
                 total++;
                 for (int i = 0; i < classes; i++)
+                {
                     maxDiff = Math.Max(maxDiff, Math.Abs(e[i] - a[i]));
+                }
             }
 
             float[] expectedBorder = ortOutputs[1].Data, actualBorder = planOutputs[borderOut];
@@ -164,7 +172,10 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
             {
                 var step = plan.Steps[i];
                 foreach (int id in step.Inputs)
+                {
                     runtime.WriteTensor(id, ToPhysicalBytes(plan.Tensors[id], expected[plan.Tensors[id].Name]));
+                }
+
                 runtime.RunStep(i);
                 foreach (int id in step.Outputs)
                 {
@@ -199,7 +210,10 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
         if (t.Layout != PlanLayout.Nhwc)
         {
             for (int i = 0; i < logical.Length; i++)
+            {
                 bytes[i] = (byte)(int)logical[i];
+            }
+
             return bytes;
         }
 
@@ -211,7 +225,9 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
                 for (int hi = 0; hi < h; hi++)
                 {
                     for (int wi = 0; wi < w; wi++)
+                    {
                         bytes[(((((ni * h) + hi) * w) + wi) * c) + ci] = (byte)(int)logical[(((((ni * c) + ci) * h) + hi) * w) + wi];
+                    }
                 }
             }
         }
@@ -227,13 +243,19 @@ public sealed class SharedModelLoweringTests(ITestOutputHelper output)
     {
         var node = model.Graph.Outputs[0].Producer;
         while (node is not null && node.OpType != "DequantizeLinear")
+        {
             node = node.Input(0)?.Producer;
+        }
+
         Assert.True(node is not null, "no DequantizeLinear on the path to the output");
         var scale = model.Graph.FindValue(node.Input(1)!.Name)?.Initializer;
         Assert.True(scale is not null && scale.ToFloats().Length == 1, $"'{node.Name}' has no per-tensor constant scale");
         var value = node.Output(0)!;
         if (!model.Graph.Outputs.Contains(value))
+        {
             model.Graph.AddOutput(value);
+        }
+
         return (value.Name, scale.ToFloats()[0]);
     }
 }

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
+using Onnxc.Passes.Pipelines;
 using Onnxc.TestSupport;
 using Xunit.Abstractions;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Pipelines;
 

@@ -1,8 +1,8 @@
 // Golden test: a small torch-style classifier through -O2, compared as printed IR text.
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Printing;
-using static Onnxc.Passes.Tests.TestGraphs;
 using Onnxc.Passes.Pipelines;
+using static Onnxc.Passes.Tests.TestGraphs;
 
 namespace Onnxc.Passes.Tests.Pipelines;
 

@@ -1,12 +1,12 @@
 // -O2 on every shared real model: the result verifies, matches the original in ORT, and takes under a second.
 using System.Diagnostics;
+using Onnxc.Evaluation;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
 using Onnxc.GraphIR.Verification;
-using Onnxc.Evaluation;
+using Onnxc.Passes.Pipelines;
 using Onnxc.TestSupport;
 using Xunit.Abstractions;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Pipelines;
 

@@ -1,8 +1,8 @@
 // Structured pruning on hand-made graphs, one per coupling kind: the pruned model equals the original with the
 // removed channels' consumer columns zeroed, and the refusals say why.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
-using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Pruning;
 using Onnxc.Passes.Training;
 using Onnxc.TestSupport;

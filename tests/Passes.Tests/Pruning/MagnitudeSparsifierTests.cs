@@ -1,7 +1,7 @@
 // Magnitude sparsity: exact counts, the 2:4 pattern along the right axis, global thresholds, what is left dense and
 // why, and zeros that stay zero through training steps.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Pruning;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Optimizers;

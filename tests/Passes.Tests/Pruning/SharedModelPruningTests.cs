@@ -2,9 +2,9 @@
 // original with the same channels' consumer columns zeroed.
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
+using Onnxc.Passes.Pipelines;
 using Onnxc.Passes.Pruning;
 using Onnxc.TestSupport;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Pruning;
 

@@ -1,7 +1,7 @@
 // Accuracy control: a layer that quantizes badly is found by its SQNR, put back in float, and the drop recovers.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Tests.Evaluation.Data;
 using Onnxc.TestSupport;

@@ -1,10 +1,10 @@
 // Dynamic INT8: MatMul/Gemm become DynamicQuantizeMatMul with 7-bit weights on the cpu target, and follow the float model.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
+using Onnxc.Passes.Pipelines;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Quantization.Stages;
-using Onnxc.Passes.Pipelines;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Passes.Tests.Quantization;

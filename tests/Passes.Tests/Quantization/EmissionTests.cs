@@ -1,7 +1,7 @@
 // QDQ and QOperator emission on a small hand-built graph, checked numerically in ONNX Runtime against the float model.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
 

@@ -1,11 +1,11 @@
 // The -O int8 stages as passes: the float preparation, the planner's decisions, and the static pipeline's order and checks.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
+using Onnxc.Passes.Pipelines;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Quantization.Stages;
 using Onnxc.TestSupport;
 using static Onnxc.Passes.Tests.TestGraphs;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Quantization;
 

@@ -1,8 +1,8 @@
 // The no-VNNI rule: on AVX2 ORT multiplies u8 x s8 with vpmaddubsw (saturating int16 pair sums); our cpu encoding
 // must never saturate there, and ORT's answers on it must match an exact integer reference.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
 

@@ -1,7 +1,7 @@
 // Moving an old-opset model to opset 13 keeps its function: checked in ONNX Runtime before and after.
-using Onnxc.GraphIR;
-using Onnxc.Evaluation.Data;
 using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 
 namespace Onnxc.Passes.Tests.Quantization;

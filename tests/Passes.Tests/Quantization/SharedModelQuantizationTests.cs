@@ -1,8 +1,8 @@
 // End-to-end INT8 on the shared models: accuracy within the limits on fixed evenly spread subsets, both formats.
+using Onnxc.Evaluation;
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
-using Onnxc.Evaluation;
 using Onnxc.Passes.Quantization;
 using Onnxc.TestSupport;
 using Xunit.Abstractions;

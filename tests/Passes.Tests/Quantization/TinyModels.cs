@@ -1,8 +1,8 @@
 // Test helper: small hand-built float models and .npy sample sets for quantization tests.
-using Onnxc.TestSupport;
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Tests.Evaluation.Data;
+using Onnxc.TestSupport;
 
 namespace Onnxc.Passes.Tests.Quantization;
 

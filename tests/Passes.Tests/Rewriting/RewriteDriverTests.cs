@@ -1,9 +1,9 @@
 // Tests of the greedy rewrite driver: statistics, failure reasons under --debug-rewrites, disabling and the cap.
 using Onnxc.GraphIR;
 using Onnxc.Passes.Cleanup.NoOps;
+using Onnxc.Passes.Pipelines;
 using Onnxc.Passes.Rewriting;
 using static Onnxc.Passes.Tests.TestGraphs;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Rewriting;
 

@@ -1,12 +1,12 @@
 // Identity BatchNormalizations after the convolutions of a folded model: the outputs do not change, and they fold away.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Analysis;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
+using Onnxc.Passes.Pipelines;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Networks;
 using Onnxc.TestSupport;
-using Onnxc.Passes.Pipelines;
 
 namespace Onnxc.Passes.Tests.Training;
 

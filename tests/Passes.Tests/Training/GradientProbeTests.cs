@@ -1,6 +1,6 @@
 // The gradient probe against the closed form of a linear classifier's cross-entropy gradient, and that it trains nothing.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Networks;
 using Onnxc.TestSupport;

@@ -18,11 +18,20 @@ internal sealed class ActivationRule : Int8Rule
     public override string? TryLower(LoweringContext context, Node node)
     {
         if (context.Lookup(node.Input(0)!) is not DequantizedValue x)
+        {
             return "its input is not a dequantized 8-bit tensor";
+        }
+
         if (context.FindIslandEnd(node, allowActivation: false, out string reason) is not { } end)
+        {
             return reason;
+        }
+
         if (context.MissingKernel(KernelOp.Concat, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        {
             return missing;
+        }
+
         var activation = node.OpType == "Relu" ? FusedActivation.Relu : context.ClipActivation(node);
         var output = context.NewIslandOutput(end, x.Bytes.Shape, x.Bytes.Layout);
         context.Plan.Add(LoweringContext.Requantize(node.Describe(), x.Bytes, output, activation));

@@ -17,13 +17,25 @@ internal sealed class AddRule : Int8Rule
     public override string? TryLower(LoweringContext context, Node node)
     {
         if (context.Lookup(node.Input(0)!) is not DequantizedValue a || context.Lookup(node.Input(1)!) is not DequantizedValue b)
+        {
             return "an input is not a dequantized 8-bit tensor";
+        }
+
         if (!a.Bytes.Shape.SequenceEqual(b.Bytes.Shape))
+        {
             return "it broadcasts (the INT8 Add needs equal shapes)";
+        }
+
         if (context.FindIslandEnd(node, allowActivation: true, out string reason) is not { } end)
+        {
             return reason;
+        }
+
         if (context.MissingKernel(KernelOp.Add, a.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        {
             return missing;
+        }
+
         var right = context.Plan.InLayout(b.Bytes, a.Bytes.Layout, node.Describe());
         var output = context.NewIslandOutput(end, a.Bytes.Shape, a.Bytes.Layout);
         var r = AddRequantization.Create(a.Bytes.Quant!, right.Quant!, end.Output, end.Activation);

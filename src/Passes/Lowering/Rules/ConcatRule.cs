@@ -21,14 +21,23 @@ internal sealed class ConcatRule : Int8Rule
         foreach (var v in node.Inputs)
         {
             if (v is null || context.Lookup(v) is not DequantizedValue d)
+            {
                 return "an input is not a dequantized 8-bit tensor";
+            }
+
             inputs.Add(d.Bytes);
         }
 
         if (context.FindIslandEnd(node, allowActivation: false, out string reason) is not { } end)
+        {
             return reason;
+        }
+
         if (inputs.Select(t => context.MissingKernel(KernelOp.Concat, t.Quant!.Type, end.Output.Type)).FirstOrDefault(m => m is not null) is { } missing)
+        {
             return missing;
+        }
+
         int rank = inputs[0].Shape.Length;
         int axis = (int)node.GetInt("axis", 1);
         axis = axis < 0 ? axis + rank : axis;

@@ -17,19 +17,36 @@ internal sealed class ConvRule : Int8Rule
     public override string? TryLower(LoweringContext context, Node node)
     {
         if (context.Lookup(node.Input(0)!) is not DequantizedValue x || x.Bytes.Shape.Length != 4)
+        {
             return "its input is not a dequantized 8-bit rank-4 tensor";
+        }
+
         if (context.WeightsOf(node.Input(1)!, out string why) is not { } w)
+        {
             return why;
+        }
+
         int[] ws = w.Data.Dims.Select(d => (int)d).ToArray();
         if (ws.Length != 4 || (w.Scales.Length != 1 && (w.Axis != 0 || w.Scales.Length != ws[0])))
+        {
             return "its weights are not 2-D convolution weights quantized per tensor or per output channel";
+        }
+
         if (context.FindIslandEnd(node, allowActivation: true, out string reason) is not { } end)
+        {
             return reason;
+        }
+
         if (context.MissingKernel(KernelOp.Conv, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        {
             return missing;
+        }
+
         var g = LoweringGeometry.ConvGeometry(node, x.Bytes.Shape, ws);
         if (context.BiasOf(node.Input(2), x.Bytes.Quant!.Scale, w.Scales, ws[0], out why) is not { } bias)
+        {
             return why;
+        }
 
         var input = context.Plan.InLayout(x.Bytes, PlanLayout.Nhwc, node.Describe());
         var output = context.NewIslandOutput(end, [g.Batch, g.OutChannels, g.OutHeight, g.OutWidth], PlanLayout.Nhwc);

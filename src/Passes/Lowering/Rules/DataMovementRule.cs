@@ -18,11 +18,20 @@ internal sealed class DataMovementRule : Int8Rule
     public override string? TryLower(LoweringContext context, Node node)
     {
         if (context.Lookup(node.Input(0)!) is not DequantizedValue x)
+        {
             return "its input is not a dequantized 8-bit tensor";
+        }
+
         if (context.FindIslandEnd(node, allowActivation: false, out string reason) is not { } end)
+        {
             return reason;
+        }
+
         if (end.Output != x.Bytes.Quant)
+        {
             return "the Q after it has other parameters than its input";
+        }
+
         var output = context.MoveData(node, x.Bytes, end.Quantize.Outputs[0]!.Name);
         context.FinishIsland(end, output);
         return null;

@@ -27,12 +27,18 @@ internal sealed class FloatBinaryRule : FloatRule
         for (int i = 0; i < rank; i++)
         {
             if (sa[i] != sb[i] && sa[i] != 1 && sb[i] != 1)
+            {
                 throw new NotSupportedException($"cannot lower {source}: shapes [{string.Join(",", a.Shape)}] and [{string.Join(",", b.Shape)}] do not broadcast");
+            }
+
             outShape[i] = Math.Max(sa[i], sb[i]);
         }
 
         if (rank > StridedCopyArgs.Rank)
+        {
             throw new NotSupportedException($"cannot lower {source}: rank {rank} > {StridedCopyArgs.Rank}");
+        }
+
         int[] stA = BroadcastStrides(sa, outShape);
         int[] stB = BroadcastStrides(sb, outShape);
         int[] d = Align(outShape, 6);

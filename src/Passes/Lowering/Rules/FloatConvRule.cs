@@ -17,7 +17,10 @@ internal sealed class FloatConvRule : FloatRule
         var x = context.Plan.InLayout(context.AsFloat(node.Input(0)!), PlanLayout.Logical, source);
         int[] ws = context.ShapeOf(node.Input(1)!);
         if (x.Shape.Length != 4 || ws.Length != 4)
+        {
             throw new NotSupportedException($"cannot lower {source}: only 2-D convolutions are supported");
+        }
+
         float[] w = context.ConstantFloats(node.Input(1)!, "weight", node);
         float[] bias = node.Input(2) is { } b ? context.ConstantFloats(b, "bias", node) : [];
         var g = LoweringGeometry.ConvGeometry(node, x.Shape, ws);

@@ -16,7 +16,10 @@ internal sealed class FloatPoolRule : FloatRule
         string source = node.Describe();
         var x = context.Plan.InLayout(context.AsFloat(node.Input(0)!), PlanLayout.Logical, source);
         if (x.Shape.Length != 4)
+        {
             throw new NotSupportedException($"cannot lower {source}: only 2-D pooling is supported");
+        }
+
         var g = LoweringGeometry.PoolGeometryOf(node, x.Shape);
         var output = context.Plan.NewFloat(node.Outputs[0]!.Name, [g.Batch, g.Channels, g.OutHeight, g.OutWidth]);
         var args = new FloatPoolArgs

@@ -48,7 +48,9 @@ internal static class LoweringRules
             foreach (string op in ops(rule))
             {
                 if (!index.TryAdd(op, rule))
+                {
                     throw new InvalidOperationException($"two lowering rules of kind {typeof(T).Name} take {op}");
+                }
             }
         }
 

@@ -24,16 +24,31 @@ internal sealed class PoolRule : Int8Rule
     public override string? TryLower(LoweringContext context, Node node)
     {
         if (context.Lookup(node.Input(0)!) is not DequantizedValue x || x.Bytes.Shape.Length != 4)
+        {
             return "its input is not a dequantized 8-bit rank-4 tensor";
+        }
+
         bool max = node.OpType == "MaxPool";
         if (max && node.GetInt("storage_order", 0) != 0)
+        {
             return "storage_order = 1";
+        }
+
         if (context.FindIslandEnd(node, allowActivation: false, out string reason) is not { } end)
+        {
             return reason;
+        }
+
         if (context.MissingKernel(KernelFor(node.OpType)!.Value, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        {
             return missing;
+        }
+
         if (max && end.Output != x.Bytes.Quant)
+        {
             return "the Q after it has other parameters than its input (MaxPool is exact only on shared parameters)";
+        }
+
         var g = LoweringGeometry.PoolGeometryOf(node, x.Bytes.Shape);
         var input = context.Plan.InLayout(x.Bytes, PlanLayout.Nhwc, node.Describe());
         var output = context.NewIslandOutput(end, [g.Batch, g.Channels, g.OutHeight, g.OutWidth], PlanLayout.Nhwc);

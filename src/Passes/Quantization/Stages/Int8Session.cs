@@ -1,6 +1,6 @@
 // What the -O int8 stages share through the PassContext: the request (options, data) and what each stage found.
-using Onnxc.Passes.Calibration;
 using Onnxc.Evaluation.Data;
+using Onnxc.Passes.Calibration;
 
 namespace Onnxc.Passes.Quantization.Stages;
 

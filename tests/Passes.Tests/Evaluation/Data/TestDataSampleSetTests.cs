@@ -1,7 +1,7 @@
 // Tests of ONNX test-data folders (test_data_set_*/input_*.pb): real libonnx-testdata sets and generated bad ones.
 using Google.Protobuf;
-using Onnxc.GraphIR.Onnx;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR.Onnx;
 using Onnxc.TestSupport;
 
 namespace Onnxc.Passes.Tests.Evaluation.Data;

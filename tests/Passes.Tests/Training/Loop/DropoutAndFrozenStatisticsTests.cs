@@ -1,7 +1,7 @@
 // Training with Dropout (host-drawn masks) and with frozen BatchNorm statistics, on the shipped shapes samples.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Networks;
 using Onnxc.Passes.Training.Optimizers;

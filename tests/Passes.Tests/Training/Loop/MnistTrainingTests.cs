@@ -1,6 +1,6 @@
 // End-to-end training on the real MNIST data: the loop, the data path and the optimizers learn.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Networks;
 using Onnxc.Passes.Training.Optimizers;

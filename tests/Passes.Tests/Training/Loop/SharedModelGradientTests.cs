@@ -1,7 +1,7 @@
 // The gradient of a real exported network (CIFAR-10 ResNet-20, with its Slice/Pad shortcuts) against a finite difference of its loss.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Optimizers;
 using Onnxc.TestSupport;

@@ -1,6 +1,6 @@
 // A training step run by ORT on the emitted training graph against an independent float64 reference.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation.Data;
+using Onnxc.GraphIR;
 using Onnxc.Passes.Tests.Training.Reference;
 using Onnxc.Passes.Training;
 using Onnxc.Passes.Training.Losses;

@@ -1,7 +1,7 @@
 // QAT on a residual network: every weight behind fake quantization gets a gradient through the whole network.
+using Onnxc.Evaluation.Data;
 using Onnxc.GraphIR;
 using Onnxc.GraphIR.Onnx;
-using Onnxc.Evaluation.Data;
 using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Quantization.Qat;
 using Onnxc.Passes.Training;

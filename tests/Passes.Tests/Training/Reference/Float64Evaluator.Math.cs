@@ -1,6 +1,6 @@
 // Float64 kernels for elementwise math, activations, MatMul/Gemm, reductions, softmax and the shape ops.
-using Onnxc.GraphIR;
 using Onnxc.Evaluation;
+using Onnxc.GraphIR;
 using Onnxc.GraphIR.Evaluation;
 
 namespace Onnxc.Passes.Tests.Training.Reference;
