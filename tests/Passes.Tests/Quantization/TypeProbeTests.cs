@@ -1,4 +1,4 @@
-// TypeProbe records the element types and shapes ORT infers, and never turns a shape ORT does not know into rank 0.
+// TypeProbe records element types and shapes from GraphIR's inference, asks ORT only for what that leaves open, and never turns an unknown shape into rank 0.
 using Onnxc.GraphIR;
 using Onnxc.Passes.Quantization;
 
@@ -39,5 +39,41 @@ public class TypeProbeTests
         Value y = m.Graph.FindValue("y")!;
         Assert.Equal(ElementType.Float, y.ElementType);
         Assert.True(y.Shape is null || y.Shape.Rank == 3, $"Reshape output recorded as {y.Type}");
+    }
+
+    [Fact]
+    public void KeepsTheDeclaredSymbolicBatchOfTheGraphOutput()
+    {
+        // ORT reports a symbolic dimension as unknown; recording its answer replaced the output's declared [N, 2, 2].
+        Model m = ReshapeByRuntimeShape();
+        Graph.SetType(m.Graph.FindValue("y")!, new TensorType(ElementType.Float, new TensorShape([Dim.Symbol("N"), 2, 2])));
+
+        TypeProbe.Run(m);
+
+        Value y = m.Graph.FindValue("y")!;
+        Assert.Equal("N", y.Shape!.Dims[0].Param);
+        Assert.Equal("N", m.Graph.FindValue("r")!.Shape!.Dims[0].Param);
+    }
+
+    [Fact]
+    public void AsksOrtForTheOutputsOfOpsGraphIrCannotInfer()
+    {
+        // x[N,4] -> Relu -> com.microsoft Gelu (no GraphIR rule) -> Relu -> y
+        var m = new Model();
+        m.SetOpset("", 13);
+        m.SetOpset("com.microsoft", 1);
+        Graph g = m.Graph;
+        Value x = g.AddInput("x", new TensorType(ElementType.Float, new TensorShape([Dim.Symbol("N"), 4])));
+        Node relu = g.AddNode("Relu", [x], ["r"], name: "relu");
+        Node gelu = g.AddNode("Gelu", [relu.Outputs[0]], ["gelu"], domain: "com.microsoft", name: "gelu");
+        Node last = g.AddNode("Relu", [gelu.Outputs[0]], ["y"], name: "last");
+        g.AddOutput(last.Outputs[0]!);
+
+        TypeProbe.Run(m);
+
+        Value v = m.Graph.FindValue("gelu")!;
+        Assert.Equal(ElementType.Float, v.ElementType);
+        Assert.Equal(2, v.Shape!.Rank);
+        Assert.Equal(4, v.Shape.Dims[1].Value);
     }
 }
