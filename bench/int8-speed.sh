@@ -25,6 +25,7 @@ trap 'rm -rf "$out"' EXIT
 cifar="scale=0.00392156862745098;mean=0.485,0.456,0.406;std=0.229,0.224,0.225"
 # name | model | calibration | test data | preprocessing
 cases=(
+    "shapes-wide|$root/models/shapes-wide.onnx|$root/models/shapes-calib/images.npy|$root/models/shapes-test/images.npy|scale=0.00392156862745098"
     "shapes-cnn|$root/models/shapes-cnn.onnx|$root/models/shapes-calib/images.npy|$root/models/shapes-test/images.npy|scale=0.00392156862745098"
     "mnist-8|$shared/models/mnist-8.onnx|$shared/data/mnist-train/images.npy|$shared/data/mnist/images.npy|scale=0.00392156862745098"
     "resnet20|$shared/models/cifar10-resnet20-akamaster.onnx|$shared/data/cifar10-train/images.npy|$shared/data/cifar10/images.npy|$cifar"

@@ -3,17 +3,17 @@ using Onnxc.Passes.Training;
 
 namespace Onnxc.ModelMaker;
 
-internal sealed class ConsoleProgress(TextWriter log) : ITrainingProgress
+internal sealed class ConsoleProgress(TextWriter log, string model) : ITrainingProgress
 {
-    public void EpochStarted(int epoch, int epochs, int steps)
-    {
-    }
+    private int _epochs;
+
+    public void EpochStarted(int epoch, int epochs, int steps) => _epochs = epochs;
 
     public void StepDone(int step, double loss, double samplesPerSecond)
     {
     }
 
     public void EpochDone(EpochSummary summary, bool isBest) =>
-        log.WriteLine($"epoch {summary.Epoch}/{ShapesModel.Epochs}: loss {summary.MeanLoss:F4}, train accuracy {summary.TrainAccuracy:P2}, " +
+        log.WriteLine($"{model}: epoch {summary.Epoch}/{_epochs}: loss {summary.MeanLoss:F4}, train accuracy {summary.TrainAccuracy:P2}, " +
             $"{summary.SamplesPerSecond:F0} images/s, {summary.Seconds:F1} s");
 }

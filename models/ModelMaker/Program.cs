@@ -6,9 +6,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace Onnxc.ModelMaker;
 
 /// <summary>
-/// Usage: onnxc-modelmaker [--out DIR] (default DIR: models). Writes DIR/shapes-cnn.onnx,
-/// DIR/shapes-calib/{images,labels}.npy and DIR/shapes-test/{images,labels}.npy; the same command always writes
-/// the same bytes. Prints training progress, the accuracy on the test split in our own arithmetic and in
+/// Usage: onnxc-modelmaker [--out DIR] [--only MODEL] (default DIR: models). Writes DIR/shapes-cnn.onnx,
+/// DIR/shapes-wide.onnx (or only MODEL of them), DIR/shapes-calib/{images,labels}.npy and
+/// DIR/shapes-test/{images,labels}.npy; the same command always writes the same bytes. Prints training progress, the accuracy on the test split in our own arithmetic and in
 /// ONNX Runtime, and a SHA-256 per file.
 /// </summary>
 internal static class Program
@@ -20,22 +20,27 @@ internal static class Program
     private static int Main(string[] args)
     {
         string outDir = "models";
+        string? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--out" && i + 1 < args.Length)
             {
                 outDir = args[++i];
             }
+            else if (args[i] == "--only" && i + 1 < args.Length && args[i + 1] is "shapes-cnn.onnx" or "shapes-wide.onnx")
+            {
+                only = args[++i];
+            }
             else
             {
-                Console.Error.WriteLine($"onnxc-modelmaker: unknown argument '{args[i]}'; usage: onnxc-modelmaker [--out DIR]");
+                Console.Error.WriteLine($"onnxc-modelmaker: unknown argument '{args[i]}'; usage: onnxc-modelmaker [--out DIR] [--only shapes-cnn.onnx|shapes-wide.onnx]");
                 return 2;
             }
         }
 
         try
         {
-            Run(outDir);
+            Run(outDir, only);
             return 0;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OnnxRuntimeException or Passes.Training.TrainingException or Evaluation.Data.SampleDataException)
@@ -45,7 +50,7 @@ internal static class Program
         }
     }
 
-    private static void Run(string outDir)
+    private static void Run(string outDir, string? only)
     {
         var total = Stopwatch.StartNew();
         int size = ShapeRenderer.ImageSize;
@@ -66,37 +71,40 @@ internal static class Program
         // The training split goes through the same data reader `onnxc train` uses, from a temporary .npy.
         string trainDir = Path.Combine(Path.GetTempPath(), $"onnxc-modelmaker-{Environment.ProcessId}");
         Directory.CreateDirectory(trainDir);
-        string modelPath = Path.Combine(outDir, "shapes-cnn.onnx");
-        var clock = Stopwatch.StartNew();
-        Passes.Training.TrainingResult trained;
+        var modelPaths = new List<string>();
         try
         {
             WriteSplit(train, trainDir);
-            trained = ShapesModel.Train(Path.Combine(trainDir, "images.npy"), Seeds.TrainingSeed, new ConsoleProgress(Console.Out));
+            foreach (ShapesModel shapes in new[] { ShapesModel.Small, ShapesModel.Wide }.Where(m => only is null || m.FileName == only))
+            {
+                string modelPath = Path.Combine(outDir, shapes.FileName);
+                var clock = Stopwatch.StartNew();
+                Passes.Training.TrainingResult trained = shapes.Train(Path.Combine(trainDir, "images.npy"), Seeds.TrainingSeed, new ConsoleProgress(Console.Out, shapes.FileName));
+                double trainSeconds = clock.Elapsed.TotalSeconds;
+                GraphIR.Onnx.OnnxExporter.Save(trained.Model, modelPath);
+                modelPaths.Add(modelPath);
+
+                // The stated accuracy is ONNX Runtime's on x = pixel / 255; pixel * 0.00392156862745098 (the compiler's
+                // --preprocess scale) must give the same count, or the README's number would depend on the spelling.
+                Scores ort = Scores.Of(OrtEvaluator.Predict(modelPath, test, p => p / 255f), test.Labels, ShapeRenderer.ClassCount);
+                Scores ortScaled = Scores.Of(
+                    OrtEvaluator.Predict(modelPath, test, p => p * 0.00392156862745098f), test.Labels, ShapeRenderer.ClassCount);
+                Console.WriteLine($"{shapes.FileName}: {shapes.Epochs} epochs by onnxc's training pass, {trainSeconds:F1} s");
+                Console.WriteLine($"{shapes.FileName}: test accuracy, ONNX Runtime, pixel / 255:    {ort}");
+                Console.WriteLine($"{shapes.FileName}: test accuracy, ONNX Runtime, pixel * scale:  {ortScaled}");
+                if (ort.Correct != ortScaled.Correct)
+                {
+                    throw new InvalidOperationException($"{shapes.FileName}: the two spellings of the preprocessing disagree on the accuracy");
+                }
+            }
         }
         finally
         {
             Directory.Delete(trainDir, recursive: true);
         }
 
-        double trainSeconds = clock.Elapsed.TotalSeconds;
-        GraphIR.Onnx.OnnxExporter.Save(trained.Model, modelPath);
-
-        // The stated accuracy is ONNX Runtime's on x = pixel / 255; pixel * 0.00392156862745098 (the compiler's
-        // --preprocess scale) must give the same count, or the README's number would depend on the spelling.
-        Scores ort = Scores.Of(OrtEvaluator.Predict(modelPath, test, p => p / 255f), test.Labels, ShapeRenderer.ClassCount);
-        Scores ortScaled = Scores.Of(
-            OrtEvaluator.Predict(modelPath, test, p => p * 0.00392156862745098f), test.Labels, ShapeRenderer.ClassCount);
-        Console.WriteLine($"training: {ShapesModel.Epochs} epochs by onnxc's training pass, {trainSeconds:F1} s");
-        Console.WriteLine($"test accuracy, ONNX Runtime, pixel / 255:    {ort}");
-        Console.WriteLine($"test accuracy, ONNX Runtime, pixel * scale:  {ortScaled}");
-        if (ort.Correct != ortScaled.Correct)
-        {
-            throw new InvalidOperationException("the two spellings of the preprocessing disagree on the accuracy");
-        }
-
-        foreach (string file in new[] { modelPath, Path.Combine(calibDir, "images.npy"), Path.Combine(calibDir, "labels.npy"),
-                     Path.Combine(testDir, "images.npy"), Path.Combine(testDir, "labels.npy") })
+        foreach (string file in modelPaths.Concat([Path.Combine(calibDir, "images.npy"), Path.Combine(calibDir, "labels.npy"),
+                     Path.Combine(testDir, "images.npy"), Path.Combine(testDir, "labels.npy")]))
         {
             byte[] bytes = File.ReadAllBytes(file);
             Console.WriteLine($"{Convert.ToHexStringLower(SHA256.HashData(bytes))}  {bytes.Length,9}  {file}");

@@ -22,16 +22,18 @@ public sealed class DefaultModelTests
     private static readonly string s_models = Path.Combine(SharedData.RepoRoot, "models");
     private static readonly string s_modelPath = Path.Combine(s_models, "shapes-cnn.onnx");
 
-    [Fact]
-    public void OnnxRuntimeAccuracyOnTheShippedTestSetIsTheOneTheReadmeStates()
+    [Theory]
+    [InlineData("shapes-cnn.onnx", @"Test accuracy \(ONNX Runtime[^)]*\): (\d+) / (\d+)")]
+    [InlineData("shapes-wide.onnx", @"Test accuracy of shapes-wide \(ONNX Runtime[^)]*\): (\d+) / (\d+)")]
+    public void OnnxRuntimeAccuracyOnTheShippedTestSetIsTheOneTheReadmeStates(string model, string statement)
     {
-        Match stated = ReadmeMatch(@"Test accuracy \(ONNX Runtime[^)]*\): (\d+) / (\d+)");
+        Match stated = ReadmeMatch(statement);
         int statedCorrect = int.Parse(stated.Groups[1].Value, CultureInfo.InvariantCulture);
         int statedCount = int.Parse(stated.Groups[2].Value, CultureInfo.InvariantCulture);
         (byte[] images, long[] labels) = LoadSplit("shapes-test");
         Assert.Equal(statedCount, labels.Length);
 
-        int correct = CountCorrect(images, labels);
+        int correct = CountCorrect(Path.Combine(s_models, model), images, labels);
 
         Assert.Equal(statedCorrect, correct);
         Assert.True(correct >= 0.97 * labels.Length, $"accuracy {correct} / {labels.Length} is below 97 %");
@@ -100,16 +102,36 @@ public sealed class DefaultModelTests
         Assert.Equal(["N", "10"], Dims(output));
     }
 
+    [Fact]
+    public void TheWideModelHasTheDocumentedGraph()
+    {
+        string path = Path.Combine(s_models, "shapes-wide.onnx");
+        Assert.True(new FileInfo(path).Length < 700_000, "the README's main model should stay small enough to ship");
+        ModelProto model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+
+        Assert.Equal(7, model.IrVersion);
+        Assert.Equal("onnxc-modelmaker", model.ProducerName);
+        Assert.Equal(13, Assert.Single(model.OpsetImport).Version);
+        string[] block = ["Conv", "BatchNormalization", "Relu"];
+        Assert.Equal(
+            [.. block, .. block, "MaxPool", .. block, .. block, "MaxPool", .. block, "GlobalAveragePool", "Flatten", "Gemm"],
+            model.Graph.Node.Select(n => n.OpType));
+        Assert.Equal([32L, 32, 64, 64, 128], model.Graph.Node.Where(n => n.OpType == "Conv")
+            .Select(n => model.Graph.Initializer.Single(t => t.Name == n.Input[1]).Dims[0]));
+        Assert.Equal(["N", "1", "28", "28"], Dims(Assert.Single(model.Graph.Input)));
+        Assert.Equal(["N", "10"], Dims(Assert.Single(model.Graph.Output)));
+    }
+
     private static string[] Dims(ValueInfoProto value) =>
         value.Type.TensorType.Shape.Dim
             .Select(d => d.HasDimParam ? d.DimParam : d.DimValue.ToString(CultureInfo.InvariantCulture))
             .ToArray();
 
-    private static int CountCorrect(byte[] images, long[] labels)
+    private static int CountCorrect(string modelPath, byte[] images, long[] labels)
     {
         const int batch = 500;
         int pixels = ImageSize * ImageSize;
-        using var session = new InferenceSession(s_modelPath);
+        using var session = new InferenceSession(modelPath);
         using var runOptions = new RunOptions();
         int correct = 0;
         for (int start = 0; start < labels.Length; start += batch)
