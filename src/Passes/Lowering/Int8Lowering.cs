@@ -1,5 +1,4 @@
 // Lowers a QDQ model to an execution plan of INT8 kernels, with float kernels for what has no INT8 kernel.
-using Onnxc.GraphIR;
 using Onnxc.GraphIR.Evaluation;
 using Onnxc.Kernels.Quantization;
 using Onnxc.Kernels.Registry;

@@ -1,5 +1,4 @@
 // Ops that only move values (Reshape, Transpose, Slice, Pad, ...): the same strided copies on bytes or floats.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Quantization;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Runtime.Float;

@@ -1,5 +1,4 @@
 // The state of one lowering: the plan being built, what each graph value became, and what was lowered how.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Quantization;
 using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime;

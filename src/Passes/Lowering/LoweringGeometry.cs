@@ -1,5 +1,4 @@
 // ONNX attribute reading for convolution and pooling geometry, and shape rules of data-movement ops.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Conv;
 using Onnxc.Kernels.Pool;
 

@@ -1,8 +1,4 @@
 // Relu/Clip islands on their own: a requantizing copy whose clamp bounds are the activation.
-using Onnxc.GraphIR;
-using Onnxc.Kernels.Conv;
-using Onnxc.Kernels.Elementwise;
-using Onnxc.Kernels.Pool;
 using Onnxc.Kernels.Quantization;
 using Onnxc.Kernels.Registry;
 
@@ -27,7 +23,7 @@ internal sealed class ActivationRule : Int8Rule
             return reason;
         }
 
-        if (context.MissingKernel(KernelOp.Concat, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        if (MissingKernel(context, node, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
         {
             return missing;
         }

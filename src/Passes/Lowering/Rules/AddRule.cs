@@ -1,6 +1,4 @@
 // Add islands: two 8-bit tensors of equal shape (residual joins) requantized to the Q after them.
-using Onnxc.GraphIR;
-using Onnxc.Kernels.Conv;
 using Onnxc.Kernels.Elementwise;
 using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime.Steps;
@@ -31,7 +29,7 @@ internal sealed class AddRule : Int8Rule
             return reason;
         }
 
-        if (context.MissingKernel(KernelOp.Add, a.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        if (MissingKernel(context, node, a.Bytes.Quant!.Type, end.Output.Type) is { } missing)
         {
             return missing;
         }

@@ -1,6 +1,4 @@
 // Concat islands: 8-bit pieces requantized to the output's parameters.
-using Onnxc.GraphIR;
-using Onnxc.Kernels.Conv;
 using Onnxc.Kernels.Elementwise;
 using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime;
@@ -33,7 +31,7 @@ internal sealed class ConcatRule : Int8Rule
             return reason;
         }
 
-        if (inputs.Select(t => context.MissingKernel(KernelOp.Concat, t.Quant!.Type, end.Output.Type)).FirstOrDefault(m => m is not null) is { } missing)
+        if (inputs.Select(t => MissingKernel(context, node, t.Quant!.Type, end.Output.Type)).FirstOrDefault(m => m is not null) is { } missing)
         {
             return missing;
         }

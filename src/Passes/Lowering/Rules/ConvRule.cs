@@ -1,5 +1,4 @@
 // Conv islands: DQ(x), DQ(w) [, bias] -> Conv [-> Relu/Clip] -> Q as one implicit-GEMM kernel step.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Conv;
 using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime;
@@ -37,7 +36,7 @@ internal sealed class ConvRule : Int8Rule
             return reason;
         }
 
-        if (context.MissingKernel(KernelOp.Conv, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        if (MissingKernel(context, node, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
         {
             return missing;
         }

@@ -1,9 +1,4 @@
 // Data-movement islands (Reshape, Transpose, Slice, Pad, ...): strided copies on the bytes.
-using Onnxc.GraphIR;
-using Onnxc.Kernels.Conv;
-using Onnxc.Kernels.Elementwise;
-using Onnxc.Kernels.Pool;
-using Onnxc.Kernels.Quantization;
 using Onnxc.Kernels.Registry;
 
 namespace Onnxc.Passes.Lowering.Rules;

@@ -1,5 +1,4 @@
 // Broadcasting float binary ops (Add, Sub, Mul, Div, Max, Min).
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Runtime.Float;
 using Onnxc.Kernels.Runtime.Steps;

@@ -1,5 +1,4 @@
 // Concat in float: one strided copy per input.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Runtime.Float;
 using Onnxc.Kernels.Runtime.Steps;

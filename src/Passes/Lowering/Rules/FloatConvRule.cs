@@ -1,5 +1,4 @@
 // 2-D convolution in float.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Runtime.Float;
 using Onnxc.Kernels.Runtime.Steps;

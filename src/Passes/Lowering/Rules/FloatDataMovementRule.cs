@@ -1,5 +1,4 @@
 // Data-movement ops on floats: the same strided copies as on bytes.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Runtime;
 
 namespace Onnxc.Passes.Lowering.Rules;

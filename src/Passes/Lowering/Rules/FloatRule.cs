@@ -1,5 +1,4 @@
 // A float lowering rule: ops outside INT8 islands run as float kernels on dequantized inputs.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Runtime;
 
 namespace Onnxc.Passes.Lowering.Rules;

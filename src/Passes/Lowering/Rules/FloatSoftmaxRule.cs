@@ -1,5 +1,4 @@
 // Softmax and LogSoftmax in float (opset 13's single axis, or the older 2-D coercion).
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Runtime.Float;
 using Onnxc.Kernels.Runtime.Steps;

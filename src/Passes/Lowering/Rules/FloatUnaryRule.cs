@@ -1,5 +1,4 @@
 // Elementwise float ops of one input (activations, Exp, Abs, ...).
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Runtime;
 using Onnxc.Kernels.Runtime.Float;
 using Onnxc.Kernels.Runtime.Steps;

@@ -1,5 +1,4 @@
 // Gemm and MatMul islands with constant symmetric weights: the 1 x 1 convolution kernel.
-using Onnxc.GraphIR;
 using Onnxc.Kernels.Conv;
 using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime;
@@ -67,7 +66,7 @@ internal sealed class GemmRule : Int8Rule
             return reason;
         }
 
-        if (context.MissingKernel(KernelOp.Gemm, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        if (MissingKernel(context, node, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
         {
             return missing;
         }

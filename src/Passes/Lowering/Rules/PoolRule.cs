@@ -1,7 +1,4 @@
 // Pool islands: MaxPool, AveragePool and GlobalAveragePool on 8-bit NHWC tensors.
-using Onnxc.GraphIR;
-using Onnxc.Kernels.Conv;
-using Onnxc.Kernels.Elementwise;
 using Onnxc.Kernels.Pool;
 using Onnxc.Kernels.Registry;
 using Onnxc.Kernels.Runtime;
@@ -39,7 +36,7 @@ internal sealed class PoolRule : Int8Rule
             return reason;
         }
 
-        if (context.MissingKernel(KernelFor(node.OpType)!.Value, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
+        if (MissingKernel(context, node, x.Bytes.Quant!.Type, end.Output.Type) is { } missing)
         {
             return missing;
         }
