@@ -36,6 +36,11 @@ public static class Program
             return QatComparison.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "int8-models")
+        {
+            return Int8BenchModels.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "plan-profile")
         {
             return PlanProfile.Run(args[1..]);

@@ -3,7 +3,8 @@ namespace Onnxc.Passes.Training;
 
 /// <summary>
 /// The default trainable set of a model is every float initializer that feeds the weight or bias of a Conv,
-/// ConvTranspose, Gemm or MatMul, or the scale or bias of a BatchNormalization or LayerNormalization. Everything
+/// ConvTranspose, Gemm or MatMul (a MatMul's bias is the constant an Add adds to its output, as exporters write a
+/// Linear on a rank-3 input), or the scale or bias of a BatchNormalization or LayerNormalization. Everything
 /// else (shape constants, BatchNorm running statistics, activation quantization parameters) stays fixed. In a
 /// fake-quantized model (quantization-aware training) a weight reaches its Conv through QuantizeLinear →
 /// DequantizeLinear: the float weight and its scale, the QuantizeLinear's inputs 0 and 1, are trainable then (the
@@ -22,6 +23,13 @@ public static class TrainableSelection
         if (ParameterSlots.IsTrainable(use))
         {
             return use.Node;
+        }
+
+        // A Linear on a rank-3 input exports as MatMul, then an Add of its bias: that bias belongs to the MatMul.
+        if (use.Node is { OpType: "Add" } add && add.IsDefaultDomain && add.Inputs.Count == 2 && use.InputIndex is 0 or 1
+            && add.Input(1 - use.InputIndex)?.Producer is { OpType: "MatMul" } mm && mm.IsDefaultDomain && mm.Input(1) is { IsInitializer: true })
+        {
+            return mm;
         }
 
         // Only a weight's pair: the QuantizeLinear quantizes an initializer (activation pairs keep their scales).
