@@ -51,13 +51,18 @@ internal sealed class EvalCommand
 
     private readonly Option<bool> _compare = new("--compare") { Description = "Per-layer SQNR between the baseline's and the model's activations (needs --baseline)." };
 
+    private readonly Option<bool> _profile = new("--profile")
+    {
+        Description = "Where the time goes: ONNX Runtime's profiler, kernel time per op type (after ORT's fusions) of the model and the baseline at batch 1 and --batch (CPU).",
+    };
+
     private readonly Option<string> _goal = new("--goal") { Description = "With --baseline: print whether the model meets a goal such as \"speedup>=2,drop<=3\" (speedup, speedup1, drop, size).", HelpName = "GOAL" };
 
     public Command Create()
     {
         var command = new Command("eval", "Measure a model's accuracy, latency, size and memory on labelled data in ONNX Runtime.")
         {
-            _model, _data, _preprocess, _baseline, _limit, _batch, _provider, _json, _compare, _goal, _reportHtml,
+            _model, _data, _preprocess, _baseline, _limit, _batch, _provider, _json, _compare, _profile, _goal, _reportHtml,
         };
         _model.Validators.Add(ModelArgument.RejectUnknownOption);
         // Checked on the options themselves: at the command level an option the user left out reads as 0, not as
@@ -101,6 +106,7 @@ internal sealed class EvalCommand
             BatchSize = parse.GetValue(_batch),
             Samples = parse.GetValue(_limit),
             CompareLayers = parse.GetValue(_compare),
+            Profile = parse.GetValue(_profile),
             Provider = ProviderOption.Read(parse.GetValue(_provider)),
         };
         EvalReport report = OnnxEvaluator.Evaluate(path, parse.GetRequiredValue(_data), parse.GetValue(_preprocess), options, baseline,

@@ -19,6 +19,9 @@ public sealed record EvalOptions
     /// <summary>Samples the layer comparison runs on.</summary>
     public int CompareSamples { get; init; } = 16;
 
+    /// <summary><c>--profile</c>: ORT's per-op-type kernel times of the model (and baseline) at batch 1 and B.</summary>
+    public bool Profile { get; init; }
+
     /// <summary>--provider: where ORT runs the models (the layer comparison always runs on the CPU).</summary>
     public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
 

@@ -24,6 +24,10 @@ public sealed record EvalReport(
     [JsonPropertyName("goal")]
     public GoalVerdict? Goal { get; init; }
 
+    /// <summary>ORT profiles (--profile), per model and batch size.</summary>
+    [JsonPropertyName("profiles")]
+    public IReadOnlyList<ProfileEntry>? Profiles { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
     public string ToText()
@@ -53,6 +57,11 @@ public sealed record EvalReport(
         foreach (LayerSqnr l in Layers ?? [])
         {
             sb.AppendLine(ci, $"sqnr {l.SqnrDb,7:F1} dB  {l.Tensor}");
+        }
+
+        foreach (ProfileEntry p in Profiles ?? [])
+        {
+            sb.AppendLine(p.ToText());
         }
 
         sb.AppendLine(ci, $"peak process memory {PeakProcessMemoryBytes / 1e6:F0} MB");

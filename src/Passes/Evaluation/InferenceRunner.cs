@@ -20,7 +20,7 @@ public sealed class InferenceRunner : IDisposable
     /// <summary>Inputs the model declares as float16: samples are float32, and are rounded to half on the way in.</summary>
     private readonly HashSet<string> _halfInputs;
 
-    private InferenceRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs, ExecutionProvider provider = ExecutionProvider.Cpu)
+    private InferenceRunner(byte[] modelBytes, int threads, IReadOnlyList<string> outputs, ExecutionProvider provider = ExecutionProvider.Cpu, string? profilePrefix = null)
     {
         using var options = new SessionOptions
         {
@@ -29,6 +29,11 @@ public sealed class InferenceRunner : IDisposable
             InterOpNumThreads = 1,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        if (profilePrefix is not null)
+        {
+            options.EnableProfiling = true;
+            options.ProfileOutputPathPrefix = profilePrefix;
+        }
         if (provider == ExecutionProvider.Cuda)
         {
             AppendCuda(options);
@@ -83,6 +88,16 @@ public sealed class InferenceRunner : IDisposable
 
     /// <summary>A session for an ONNX file as it is on disk.</summary>
     public static InferenceRunner Open(string path, int threads = 0) => new(File.ReadAllBytes(path), threads, []);
+
+    /// <summary>
+    /// A CPU session with ORT's profiler on, writing its trace under <paramref name="profilePrefix"/> (a path
+    /// prefix); <see cref="EndProfiling"/> closes the trace and returns its file.
+    /// </summary>
+    public static InferenceRunner CreateProfiled(Model model, string profilePrefix) =>
+        new(Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.ToProto(model)), 0, [], ExecutionProvider.Cpu, profilePrefix);
+
+    /// <summary>Ends a <see cref="CreateProfiled"/> session's trace; returns the trace file's path.</summary>
+    public string EndProfiling() => _session.EndProfiling();
 
     /// <summary>A session for an ONNX file on <paramref name="provider"/>; see <see cref="ProviderUnavailableException"/>.</summary>
     public static InferenceRunner Open(string path, ExecutionProvider provider, int threads = 0) => new(File.ReadAllBytes(path), threads, [], provider);

@@ -55,9 +55,27 @@ public static class ModelEvaluator
                 IReadOnlyList<LayerSqnr>? layers = options.CompareLayers && baselinePath is not null
                     ? CompareLayers(baselinePath, modelPath, data, options)
                     : null;
-                return new EvalReport(mm, bm, ratios, layers, Process.GetCurrentProcess().PeakWorkingSet64);
+                IReadOnlyList<ProfileEntry>? profiles = options.Profile ? Profile(modelPath, baselinePath, data, [b1, bB]) : null;
+                return new EvalReport(mm, bm, ratios, layers, Process.GetCurrentProcess().PeakWorkingSet64) { Profiles = profiles };
             }
         }
+    }
+
+    /// <summary>ORT's profile of the model and the baseline at each batch size (CPU, on the first samples).</summary>
+    private static List<ProfileEntry> Profile(string modelPath, string? baselinePath, SampleSet data, int[] batches)
+    {
+        var entries = new List<ProfileEntry>();
+        foreach ((string label, string path) in baselinePath is null ? [("model", modelPath)] : new[] { ("model", modelPath), ("baseline", baselinePath) })
+        {
+            Model m = OnnxImporter.Load(path);
+            foreach (int b in batches.Distinct())
+            {
+                SampleBatch batch = data.Batches(b, Enumerable.Range(0, Math.Min(b, data.Count)).ToArray()).First();
+                entries.Add(new ProfileEntry(label, batch.Count, OpProfile.Measure(m, batch)));
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>
