@@ -31,8 +31,9 @@ public sealed class InferenceRunner : IDisposable
         };
         if (profilePrefix is not null)
         {
-            options.EnableProfiling = true;
+            // The prefix first: setting EnableProfiling hands ORT the prefix it has at that moment.
             options.ProfileOutputPathPrefix = profilePrefix;
+            options.EnableProfiling = true;
         }
         if (provider == ExecutionProvider.Cuda)
         {

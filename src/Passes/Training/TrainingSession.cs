@@ -37,8 +37,9 @@ public sealed class TrainingSession : IDisposable
         // ONNXC_ORT_PROFILE=PREFIX writes ONNX Runtime's per-node profile of the training step (for performance work).
         if (Environment.GetEnvironmentVariable("ONNXC_ORT_PROFILE") is { Length: > 0 } profile)
         {
-            options.EnableProfiling = true;
+            // The prefix first: setting EnableProfiling hands ORT the prefix it has at that moment.
             options.ProfileOutputPathPrefix = profile;
+            options.EnableProfiling = true;
         }
 
         _train = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(OnnxExporter.ToProto(graph.Model)), options);
