@@ -121,6 +121,7 @@ public sealed class Int8CommandTests
     [InlineData("--calibrate", "fancy", "unknown calibration method 'fancy'")]
     [InlineData("--activations", "u4", "--activations must be u8 or s8")]
     [InlineData("--format", "weird", "weird")]
+    [InlineData("--quant-scope", "layers", "--quant-scope must be auto, full or matmul")]
     [InlineData("--target", "tpu", "unknown target 'tpu'")]
     [InlineData("--calibration-samples", "0", "--calibration-samples must be a positive number")]
     public void Bad_int8_flags_are_usage_errors(string option, string value, string expected)
@@ -130,6 +131,39 @@ public sealed class Int8CommandTests
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains(expected, result.Stderr);
         Assert.False(File.Exists(dir.File("q.onnx")));
+    }
+
+    [Fact]
+    public void A_calibration_table_is_written_once_then_read_and_gives_the_same_file()
+    {
+        using var dir = new TempDir();
+        string[] args = [Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"), "--preprocess", "scale=0.00392156862745098",
+            "--no-speed-check", "--calibration-table", dir.File("ranges.json")];
+
+        CliResult first = CliRunner.Run([.. args, "-o", dir.File("a.onnx")]);
+        CliResult second = CliRunner.Run([.. args, "-o", dir.File("b.onnx")]);
+
+        Assert.Equal(ExitCodes.Ok, first.ExitCode);
+        Assert.Contains("wrote the calibration table", first.Stderr);
+        Assert.Equal(ExitCodes.Ok, second.ExitCode);
+        Assert.DoesNotContain("calibrating", second.Stderr);
+        Assert.Equal(File.ReadAllBytes(dir.File("a.onnx")), File.ReadAllBytes(dir.File("b.onnx")));
+        Assert.Contains("\"ranges\"", File.ReadAllText(dir.File("ranges.json")));
+    }
+
+    [Fact]
+    public void A_calibration_table_that_is_not_one_is_one_line_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("ranges.json"), "{ not json");
+        CliResult result = CliRunner.Run(Models("shapes-cnn.onnx"), "-O", "int8", "--calibration", Models("shapes-calib", "images.npy"),
+            "--calibration-table", dir.File("ranges.json"), "-o", dir.File("q.onnx"));
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("ranges.json: not a calibration table", result.Stderr);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(dir.File("q.onnx")));
+        Assert.Equal("{ not json", File.ReadAllText(dir.File("ranges.json")));
     }
 
     [Fact]

@@ -27,6 +27,12 @@ internal sealed class Int8Options
         HelpName = "N",
     };
 
+    private readonly Option<string> _calibrationTable = new("--calibration-table")
+    {
+        Description = "Calibration ranges as JSON: read from FILE when it exists (tensors it lacks are calibrated), else calibrated and written there, so later compiles skip calibration and give the same file.",
+        HelpName = "FILE",
+    };
+
     private readonly Option<string> _calibrate = new("--calibrate")
     {
         Description = "Range observer: minmax, percentile[:P], entropy or mse (default percentile:99.999, measured best on the shared models).",
@@ -43,6 +49,13 @@ internal sealed class Int8Options
     private readonly Option<bool> _perTensor = new("--per-tensor")
     {
         Description = "One weight scale per tensor instead of per output channel.",
+    };
+
+    private readonly Option<string> _scope = new("--quant-scope")
+    {
+        Description = "What static INT8 quantizes: auto (default: matmul for a model with LayerNorm, else full), full (every op with an INT8 rule) or matmul (only MatMul/Gemm inputs; residual adds, LayerNorm, Softmax and GELU stay float).",
+        HelpName = "auto|full|matmul",
+        DefaultValueFactory = _ => "auto",
     };
 
     private readonly Option<string> _format = new("--format")
@@ -119,9 +132,11 @@ internal sealed class Int8Options
         command.Add(_calibration);
         command.Add(_preprocess);
         command.Add(_samples);
+        command.Add(_calibrationTable);
         command.Add(_calibrate);
         command.Add(_activations);
         command.Add(_perTensor);
+        command.Add(_scope);
         command.Add(_format);
         command.Add(_target);
         command.Add(_planBatch);
@@ -145,7 +160,7 @@ internal sealed class Int8Options
             }
             catch (ArgumentException e)
             {
-                // --format or --activations that names no such thing.
+                // --format, --activations or --quant-scope that names no such thing.
                 result.AddError(e.Message);
             }
 
@@ -197,8 +212,10 @@ internal sealed class Int8Options
         Preprocess = r.GetValue(_preprocess),
         CalibrationSamples = r.GetValue(_samples),
         Calibrate = r.GetValue(_calibrate),
+        CalibrationTablePath = r.GetValue(_calibrationTable),
         Activations = r.GetValue(_activations) is { } a ? QuantizationOptions.ParseActivations(a) : ElementType.UInt8,
         PerTensorWeights = r.GetValue(_perTensor),
+        Scope = r.GetValue(_scope) is { } sc ? QuantScopes.Parse(sc) : QuantScope.Auto,
         Format = r.GetResult(_format) is { Implicit: false } && r.GetValue(_format) is { } f ? QuantizationOptions.ParseFormat(f) : null,
         NoSpeedCheck = r.GetValue(_noSpeedCheck),
         EncodingPlanPath = r.GetValue(_encodingPlan),

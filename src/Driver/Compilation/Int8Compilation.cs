@@ -41,9 +41,15 @@ internal static class Int8Compilation
             }
 
             SampleSet? eval = s.EvalDataPath is null ? null : SampleData.Open(s.EvalDataPath, model, s.Preprocess);
+            CalibrationTable? cached = s.CalibrationTablePath is { } tablePath && File.Exists(tablePath) ? LoadTable(tablePath) : null;
             result = observer.Calibrating(progress => Int8Compiler.Compile(
-                model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, null, eval, line => log.WriteLine("onnxc: " + line),
+                model, q with { Calibration = q.Calibration with { Progress = progress } }, calibration, cached, eval, line => log.WriteLine("onnxc: " + line),
                 new Passes.PassContext(options.Passes, log)));
+            if (s.CalibrationTablePath is { } newTable && cached is null && result.Table is { } table)
+            {
+                SaveTable(table, newTable);
+                log.WriteLine($"onnxc: wrote the calibration table {newTable}");
+            }
             bool gpuTarget = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
             if (!s.NoSpeedCheck && !gpuTarget)
             {
@@ -134,6 +140,8 @@ internal static class Int8Compilation
             Activations = s.Activations == ElementType.UInt8 || s.Activations == ElementType.Int8 ? s.Activations
                 : throw new ArgumentException($"--activations must be u8 or s8, not {s.Activations}"),
             Weights = s.PerTensorWeights ? WeightGranularity.PerTensor : WeightGranularity.PerChannel,
+            Scope = s.Scope,
+            FuseAttention = Kernels.Targets.TargetRegistry.Find(s.Target) is not { Kind: Kernels.Targets.TargetKind.CudaGpu },
             Format = s.Format ?? QuantFormat.Qdq,
             Exclude = s.Exclude,
             Calibration = calibration,
@@ -141,6 +149,38 @@ internal static class Int8Compilation
             VerifyProvider = s.Provider,
             MaxAccuracyDrop = s.MaxAccuracyDrop,
         };
+    }
+
+    private static CalibrationTable LoadTable(string path)
+    {
+        try
+        {
+            return CalibrationTable.Load(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new InvalidModelException(e is InvalidDataException ? e.Message : $"not a calibration table: {e.Message}", path, inner: e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileAccessException($"{path}: cannot read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Written beside its final name and renamed into place, so a failed write leaves no partial table.</summary>
+    private static void SaveTable(CalibrationTable table, string path)
+    {
+        string temp = path + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            File.WriteAllText(temp, table.ToJson());
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new FileAccessException($"{path}: cannot write the calibration table: {e.Message}", e);
+        }
     }
 
     private static void WriteReport(CompileSummary summary, string path, SpeedCheckResult? speed)

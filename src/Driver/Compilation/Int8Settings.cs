@@ -25,6 +25,15 @@ public sealed record Int8Settings
     /// <summary>--per-tensor: one weight scale per tensor instead of one per output channel.</summary>
     public bool PerTensorWeights { get; init; }
 
+    /// <summary>
+    /// --calibration-table: ranges read from this JSON file when it exists (tensors it lacks are calibrated), else
+    /// calibrated and written there, so later compiles of the model skip calibration and give the same file.
+    /// </summary>
+    public string? CalibrationTablePath { get; init; }
+
+    /// <summary>--quant-scope: auto (default), full or matmul.</summary>
+    public QuantScope Scope { get; init; } = QuantScope.Auto;
+
     /// <summary>--format: QDQ or QOperator. Null: QDQ, and the speed check may choose QOperator instead.</summary>
     public QuantFormat? Format { get; init; }
 

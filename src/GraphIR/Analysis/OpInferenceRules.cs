@@ -38,5 +38,19 @@ public static class OpInferenceRules
             c.SetOutput(0, c.InputElementType(0), ShapeInferrer.MatMulShape(c.InputShape(0), c.InputShape(1))));
         yield return new(("com.microsoft", "MatMulIntegerToFloat"), c =>
             c.SetOutput(0, ElementType.Float, ShapeInferrer.MatMulShape(c.InputShape(0), c.InputShape(1))));
+
+        // Self-attention over [B, S, D] with packed Q|K|V weights [D, 3·hidden]: float [B, S, hidden] (QAttention too).
+        yield return new(("com.microsoft", "Attention"), c => c.SetOutput(0, ElementType.Float, AttentionShape(c)));
+        yield return new(("com.microsoft", "QAttention"), c => c.SetOutput(0, ElementType.Float, AttentionShape(c)));
+    }
+
+    private static TensorShape? AttentionShape(OpInferenceContext c)
+    {
+        if (c.InputShape(0) is not { Rank: 3 } x || c.InputShape(1) is not { Rank: 2 } w)
+        {
+            return null;
+        }
+
+        return new TensorShape([x[0], x[1], w[1].Value is long n ? Dim.Of(n / 3) : Dim.Unknown]);
     }
 }

@@ -34,6 +34,7 @@ public static class PassRegistry
         new TypeProbePass(),
         BiasFoldingForInt8(),
         new DefaultAttributeRemoval(),
+        new AttentionFusionStage(),
         new QuantizationPlanning(),
         new CalibrationStage(),
         new AccuracyControlStage(),

@@ -44,7 +44,7 @@ public static class Int8Compiler
         {
             Format = options.Format,
             Target = options.Target.Name,
-            Encoding = DescribeEncoding(options),
+            Encoding = DescribeEncoding(options) + ScopeText(options.Scope, session.Plan!.Scope),
             Calibration = session.Table!.MethodText,
             CalibrationSamples = session.Table.SampleCount,
             CalibrationSeconds = session.CalibrationSeconds,
@@ -111,6 +111,10 @@ public static class Int8Compiler
         string gran = options.Weights == WeightGranularity.PerChannel ? "per channel" : "per tensor";
         return $"{act} asymmetric activations, s8 symmetric weights in [-{q}, {q}] {gran}{(options.ReducedRange ? " (7-bit: no vpmaddubsw saturation without VNNI)" : "")}, int32 bias";
     }
+
+    private static string ScopeText(QuantScope asked, QuantScope planned) => planned != QuantScope.MatMul ? ""
+        : asked == QuantScope.Auto ? "; MatMul/Gemm inputs only (auto scope: the model has LayerNorm, whose input stays float)"
+        : "; MatMul/Gemm inputs only (--quant-scope matmul)";
 
     /// <summary>Node names the plan excluded explicitly (so a rebuilt plan keeps them float).</summary>
     private static IEnumerable<string> ExcludedBy(QuantizationPlan plan) =>

@@ -71,6 +71,11 @@ public static class QdqEmitter
             InsertPair(g, v, activationParams[t]);
         }
 
+        foreach (Node attention in g.Nodes.Where(n => n.OpType == "Attention" && plan.QuantizedNodes.Contains(n)).ToList())
+        {
+            EmitQAttention(g, attention, options);
+        }
+
         foreach (Value init in g.Initializers.ToList())
         {
             if (init.Uses.Count == 0 && !init.IsGraphOutput && !init.IsGraphInput)
@@ -89,6 +94,36 @@ public static class QdqEmitter
         }
 
         g.SortTopologically();
+    }
+
+    /// <summary>
+    /// A planned com.microsoft Attention, whose tokens now arrive through Q → DQ, becomes QAttention reading the
+    /// quantized tokens with their scale and zero point, the packed Q|K|V weights as s8 (per column, or per tensor)
+    /// and the float bias. QDQ has no form for attention, so both output formats carry the QOperator node.
+    /// </summary>
+    private static void EmitQAttention(Graph g, Node attention, QuantizationOptions options)
+    {
+        if (attention.Input(0)?.Producer is not { OpType: "DequantizeLinear" } dq)
+        {
+            throw new InvalidOperationException($"the tokens of Attention '{attention.Name}' were not quantized");
+        }
+
+        TensorData w = attention.Input(1)!.Initializer!;
+        (sbyte[] q, QuantParams p) = QuantMath.Weight(w.ToFloats(), [.. w.Dims], options.Weights == WeightGranularity.PerChannel ? 1 : null, options.ReducedRange);
+        long[] sdims = p.IsPerChannel ? [p.Scales.Length] : [];
+        Value wq = g.AddConstant("w", TensorData.FromSBytes(w.Dims.AsSpan(), q));
+        Value ws = g.AddConstant("s", TensorData.FromFloats(sdims, p.Scales.AsSpan()));
+        Value wz = g.AddConstant("z", TensorData.FromSBytes(sdims, new sbyte[p.Scales.Length]));
+        Value y = attention.Outputs[0]!;
+        Node qa = g.AddNode("QAttention", [dq.Input(0), wq, attention.Input(2), dq.Input(1), ws, null, dq.Input(2), wz], [g.Model.FreshName(y.Name + "_q")],
+            attention.Attributes, Fusion.AttentionFusion.MsDomain, attention.Name, before: attention);
+        Graph.SetType(qa.Outputs[0]!, y.Type);
+        g.ReplaceAllUsesWith(y, qa.Outputs[0]!);
+        g.RemoveNode(attention);
+        if (dq.Outputs[0]!.Uses.Count == 0)
+        {
+            g.RemoveNode(dq);
+        }
     }
 
     /// <summary>x → Q → DQ, and every reader of x reads the DQ instead.</summary>

@@ -30,6 +30,15 @@ public sealed record QuantizationOptions
     /// <summary>Quantize Softmax/normalization too (they stay float unless asked).</summary>
     public IReadOnlyList<string> AlsoQuantizeOpTypes { get; init; } = [];
 
+    /// <summary><c>--quant-scope</c>: every op with a rule, or only MatMul/Gemm inputs; Auto decides from the graph.</summary>
+    public QuantScope Scope { get; init; } = QuantScope.Auto;
+
+    /// <summary>
+    /// Self-attention becomes com.microsoft QAttention (ONNX Runtime's fused kernel); off for outputs that other
+    /// runtimes or onnxc's GPU kernels run.
+    /// </summary>
+    public bool FuseAttention { get; init; } = true;
+
     public CalibrationOptions Calibration { get; init; } = new();
 
     /// <summary><c>--no-verify</c> clears this.</summary>

@@ -15,14 +15,19 @@ public sealed class QuantizationPlan
         IReadOnlyList<NodeDecision> decisions,
         IReadOnlySet<Node> quantizedNodes,
         IReadOnlyList<string> activationTensors,
-        IReadOnlyDictionary<string, string> sharedFrom)
+        IReadOnlyDictionary<string, string> sharedFrom,
+        QuantScope scope)
     {
+        Scope = scope;
         Decisions = decisions;
         QuantizedNodes = quantizedNodes;
         ActivationTensors = activationTensors;
         SharedFrom = sharedFrom;
         CalibratedTensors = [.. activationTensors.Where(t => !sharedFrom.ContainsKey(t))];
     }
+
+    /// <summary>The scope the plan was made in: <see cref="QuantScope.Full"/> or <see cref="QuantScope.MatMul"/>, never Auto.</summary>
+    public QuantScope Scope { get; }
 
     /// <summary>One decision per node of the graph, in graph order.</summary>
     public IReadOnlyList<NodeDecision> Decisions { get; }

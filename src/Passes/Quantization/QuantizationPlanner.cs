@@ -14,6 +14,8 @@ namespace Onnxc.Passes.Quantization;
 /// shares the input's parameters (they do not change the values' range).</item>
 /// <item>Everything else, and every op listed in <c>--exclude</c> by name or type, stays float with a reason.</item>
 /// </list>
+/// In the MatMul scope (<see cref="QuantScope.MatMul"/>, what Auto picks for a transformer) only MatMul and Gemm
+/// are quantized, on their inputs alone: their outputs and every other op stay float.
 /// </summary>
 public static class QuantizationPlanner
 {
@@ -31,6 +33,8 @@ public static class QuantizationPlanner
         var tensorSet = new HashSet<string>(StringComparer.Ordinal);
         var shared = new Dictionary<string, string>(StringComparer.Ordinal);
         var folded = new Dictionary<Node, Node>();
+        QuantScope scope = QuantScopes.Resolve(options.Scope, g);
+        bool matMulOnly = scope == QuantScope.MatMul;
 
         void AddTensor(string name, string? shareWith)
         {
@@ -65,6 +69,31 @@ public static class QuantizationPlanner
             if (excludedNames.Contains(node.Name) || excludedNames.Contains(label) || excludedTypes.Contains(node.OpType))
             {
                 Float("excluded (--exclude)");
+                continue;
+            }
+
+            if (node is { OpType: "Attention", Domain: Fusion.AttentionFusion.MsDomain })
+            {
+                string? no = options.Activations != ElementType.UInt8 ? "QAttention takes u8 tokens only (--activations s8)"
+                    : node.Input(0) is not { ElementType: ElementType.Float } ? "the tokens are not float"
+                    : node.Input(1) is not { IsConstant: true } || node.Input(2) is not { IsConstant: true } ? "weights or bias are not constant"
+                    : node.Inputs.Skip(3).Any(v => v is not null) ? "has a mask or past state"
+                    : null;
+                if (no is not null)
+                {
+                    Float(no);
+                    continue;
+                }
+
+                quantized.Add(node);
+                AddTensor(node.Input(0)!.Name, null);
+                decisions.Add(new NodeDecision(label, node.OpType, true, "QAttention: u8 tokens, s8 Q|K|V weights per column, float softmax"));
+                continue;
+            }
+
+            if (matMulOnly && rule != OpRule.None && node.OpType is not ("MatMul" or "Gemm"))
+            {
+                Float("quant scope matmul: only MatMul and Gemm inputs are quantized");
                 continue;
             }
 
@@ -127,6 +156,12 @@ public static class QuantizationPlanner
                 continue;
             }
 
+            if (matMulOnly)
+            {
+                decisions.Add(new NodeDecision(label, node.OpType, true, reason + "; output float (quant scope matmul)"));
+                continue;
+            }
+
             Value outTensor = y;
             if (y.Uses.Count == 1 && !y.IsGraphOutput && y.Uses[0].Node is { OpType: "Relu" or "Clip" } act
                 && act.Output(0) is { } actOut && !excludedNames.Contains(act.Name) && !excludedTypes.Contains(act.OpType)
@@ -148,7 +183,7 @@ public static class QuantizationPlanner
             decisions.Add(new NodeDecision(label, node.OpType, true, reason));
         }
 
-        return new QuantizationPlan(decisions, quantized, tensors, shared);
+        return new QuantizationPlan(decisions, quantized, tensors, shared, scope);
     }
 
     private static string? WeightedGuard(Node node)

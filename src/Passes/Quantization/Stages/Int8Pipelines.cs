@@ -28,6 +28,9 @@ public static class Int8Pipelines
     {
         PassManager pm = AddPreparation(new PassManager(Int8));
 
+        // Static INT8 only (QAT trains the graph and has no gradient for Attention; dynamic INT8 has no QAttention).
+        pm.Add(PassRegistry.Get(AttentionFusionStage.StageName));
+
         // Planning reads the prepared graph's types; calibration observes exactly the tensors the plan names.
         pm.Add(PassRegistry.Get("plan-int8"));
         pm.Add(PassRegistry.Get("calibrate"));
