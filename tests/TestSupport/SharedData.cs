@@ -26,6 +26,13 @@ public static class SharedData
     public static string Data(params string[] parts) =>
         Path.Combine([RequireRoot(), "data", .. parts]);
 
+    /// <summary>
+    /// The calibration ranges recorded for a shared model (tests/TestSupport/Calibration/MODEL.json, for
+    /// --calibration-table). Calibrating runs the float model in ONNX Runtime, whose float sums differ in their last
+    /// bits between CPUs; tests that pin a compiled INT8 model's bytes or its agreement with ORT read these instead.
+    /// </summary>
+    public static string RecordedCalibration(string model) => Path.Combine(RepoRoot, "tests", "TestSupport", "Calibration", model + ".json");
+
     private static string RequireRoot() =>
         Root ?? throw new InvalidOperationException(MissingReason);
 

@@ -68,7 +68,9 @@ public static class QdqEmitter
         foreach (string t in plan.ActivationTensors)
         {
             Value v = g.FindValue(t) ?? throw new InvalidOperationException($"planned tensor '{t}' is not in the graph");
-            InsertPair(g, v, activationParams[t]);
+            // In the MatMul scope only the quantized readers take the DQ: a residual Add that reads the same tensor
+            // as a MatMul (post-norm blocks) keeps the float value.
+            InsertPair(g, v, activationParams[t], plan.Scope == QuantScope.MatMul ? plan.QuantizedNodes : null);
         }
 
         foreach (Node attention in g.Nodes.Where(n => n.OpType == "Attention" && plan.QuantizedNodes.Contains(n)).ToList())
@@ -126,8 +128,8 @@ public static class QdqEmitter
         }
     }
 
-    /// <summary>x → Q → DQ, and every reader of x reads the DQ instead.</summary>
-    internal static (Node Q, Node Dq) InsertPair(Graph g, Value v, QuantParams p)
+    /// <summary>x → Q → DQ, and every reader of x (or only those in <paramref name="readers"/>) reads the DQ instead.</summary>
+    internal static (Node Q, Node Dq) InsertPair(Graph g, Value v, QuantParams p, IReadOnlySet<Node>? readers = null)
     {
         (Value scale, Value? zp) = ParamValues(g, v.Name, p);
         if (zp is null && p.ElementType == ElementType.Int8)
@@ -140,8 +142,19 @@ public static class QdqEmitter
         Node dq = g.AddNode("DequantizeLinear", Trim([q.Outputs[0], scale, zp]), [g.Model.FreshName("d")], AxisAttr(p), name: "");
         Graph.SetType(q.Outputs[0]!, new TensorType(p.ElementType, v.Shape));
         Graph.SetType(dq.Outputs[0]!, new TensorType(ElementType.Float, v.Shape));
-        g.ReplaceAllUsesWith(v, dq.Outputs[0]!);
-        g.SetInput(q, 0, v);
+        if (readers is null)
+        {
+            g.ReplaceAllUsesWith(v, dq.Outputs[0]!);
+            g.SetInput(q, 0, v);
+        }
+        else
+        {
+            foreach (Use use in v.Uses.Where(u => readers.Contains(u.Node)).ToList())
+            {
+                g.SetInput(use.Node, use.InputIndex, dq.Outputs[0]!);
+            }
+        }
+
         return (q, dq);
     }
 

@@ -66,7 +66,7 @@ public sealed class GoldenOutputTests
         };
         // The ranges come from a recorded table: calibrating runs the float model in ONNX Runtime, whose float sums
         // differ in their last bits between CPUs (AVX2 here, AVX-512 elsewhere), and so would the scales and the bytes.
-        var int8 = new Int8Settings { CalibrationPath = data, Preprocess = preprocess, NoSpeedCheck = true, CalibrationTablePath = CalibrationTable(parts[0]) };
+        var int8 = new Int8Settings { CalibrationPath = data, Preprocess = preprocess, NoSpeedCheck = true, CalibrationTablePath = SharedData.RecordedCalibration(parts[0]) };
         return parts[1] switch
         {
             "O0" => new CompileOptions { ModelPath = model, OutputPath = output, Level = OptimizationLevel.O0 },
@@ -78,8 +78,6 @@ public sealed class GoldenOutputTests
             string level => throw new ArgumentException($"unknown level '{level}' in {s_goldenFile}"),
         };
     }
-
-    private static string CalibrationTable(string model) => Path.Combine(SharedData.RepoRoot, "tests", "Driver.Tests", "Compilation", "Calibration", model + ".json");
 
     /// <summary>
     /// The bytes recorded: the whole file, but for a GPU target without its PTX entries. ILGPU compiles the kernels'

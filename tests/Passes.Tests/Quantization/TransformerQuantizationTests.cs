@@ -134,6 +134,27 @@ public sealed class TransformerQuantizationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void InTheMatMulScopeOnlyTheMatMulReadsTheQuantizedTensor()
+    {
+        // A post-norm block: the LayerNorm output is both a MatMul input and the residual.
+        using var tmp = new TempDir();
+        GraphBuilder b = GraphBuilder.ForNewModel(17);
+        Value x = b.Input("x", ElementType.Float, Dim.Symbol("N"), 4, 8);
+        Value ln = b.Op("LayerNormalization", "ln", [x, b.Initializer("gamma", TensorData.FromFloats([8], Enumerable.Repeat(1f, 8).ToArray())), b.Initializer("beta", TinyModels.Random([8], 1))]);
+        Value mm = b.Op("MatMul", "mm", [ln, b.Initializer("w", TinyModels.Random([8, 8], 2))]);
+        b.Output(b.Op("Add", "y", [ln, mm]));
+        SampleSet calib = TinyModels.Samples(tmp.Path, b.Model, [4, 8], 32, seed: 5);
+
+        QuantizationResult r = Int8Compiler.Compile(b.Model, new QuantizationOptions { Calibration = new() { SampleCount = 32 } }, calib);
+
+        Node matmul = r.Model.Graph.Nodes.Single(n => n.OpType == "MatMul");
+        Node add = r.Model.Graph.Nodes.Single(n => n.OpType == "Add");
+        Assert.Equal("DequantizeLinear", matmul.Input(0)!.Producer!.OpType);
+        Assert.Contains(add.Inputs, v => v!.Producer is { OpType: "LayerNormalization" });
+        Assert.True(r.Summary.Verification!.Passed, r.Summary.Verification.Message);
+    }
+
+    [Fact]
     public void SignedActivationsKeepAttentionFloatWithAReason()
     {
         using var tmp = new TempDir();

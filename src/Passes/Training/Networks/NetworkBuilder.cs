@@ -128,20 +128,7 @@ public sealed class NetworkBuilder
         return n == 1 && !numberFirst ? kind : $"{kind}{n}";
     }
 
-    private float[] He(long count, long fanIn)
-    {
-        double sigma = Math.Sqrt(2.0 / fanIn);
-        var w = new float[count];
-        for (long i = 0; i < count; i++)
-        {
-            // Box–Muller from the seeded generator.
-            double u1 = 1.0 - _rng.NextDouble();
-            double u2 = _rng.NextDouble();
-            w[i] = (float)(sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-        }
-
-        return w;
-    }
+    private float[] He(long count, long fanIn) => SeededNormal.Draw(_rng, count, Math.Sqrt(2.0 / fanIn));
 
     private void RequireRank(int rank, string op)
     {

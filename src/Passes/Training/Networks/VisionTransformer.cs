@@ -138,17 +138,6 @@ public static class VisionTransformer
             return Node("Mul", name, [half, Constant(name + ".half", 0.5f)]);
         }
 
-        private float[] Normal(long count, double sigma)
-        {
-            var w = new float[count];
-            for (long i = 0; i < count; i++)
-            {
-                double u1 = 1.0 - rng.NextDouble();
-                double u2 = rng.NextDouble();
-                w[i] = (float)(sigma * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-            }
-
-            return w;
-        }
+        private float[] Normal(long count, double sigma) => SeededNormal.Draw(rng, count, sigma);
     }
 }
