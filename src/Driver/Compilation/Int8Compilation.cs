@@ -47,7 +47,7 @@ internal static class Int8Compilation
                 new Passes.PassContext(options.Passes, log)));
             if (s.CalibrationTablePath is { } newTable && cached is null && result.Table is { } table)
             {
-                SaveTable(table, newTable);
+                AtomicFile.WriteText(newTable, table.ToJson(), new System.Text.UTF8Encoding(false), "the calibration table", overwrite: false);
                 log.WriteLine($"onnxc: wrote the calibration table {newTable}");
             }
             bool gpuTarget = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
@@ -132,16 +132,17 @@ internal static class Int8Compilation
             calibration = calibration with { SampleCount = n };
         }
 
+        bool gpu = Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu };
         return new QuantizationOptions
         {
             // The GPU target's file must still give right answers in ONNX Runtime on any CPU, so it takes the
             // encoding that is safe without VNNI; only --target cpu-vnni asks for full 8-bit weights.
-            Target = QuantTarget.Parse(Kernels.Targets.TargetRegistry.Find(s.Target) is { Kind: Kernels.Targets.TargetKind.CudaGpu } ? "cpu" : s.Target),
+            Target = QuantTarget.Parse(gpu ? "cpu" : s.Target),
             Activations = s.Activations == ElementType.UInt8 || s.Activations == ElementType.Int8 ? s.Activations
                 : throw new ArgumentException($"--activations must be u8 or s8, not {s.Activations}"),
             Weights = s.PerTensorWeights ? WeightGranularity.PerTensor : WeightGranularity.PerChannel,
             Scope = s.Scope,
-            FuseAttention = Kernels.Targets.TargetRegistry.Find(s.Target) is not { Kind: Kernels.Targets.TargetKind.CudaGpu },
+            FuseAttention = !gpu,
             Format = s.Format ?? QuantFormat.Qdq,
             Exclude = s.Exclude,
             Calibration = calibration,
@@ -164,22 +165,6 @@ internal static class Int8Compilation
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FileAccessException($"{path}: cannot read: {e.Message}", e);
-        }
-    }
-
-    /// <summary>Written beside its final name and renamed into place, so a failed write leaves no partial table.</summary>
-    private static void SaveTable(CalibrationTable table, string path)
-    {
-        string temp = path + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            File.WriteAllText(temp, table.ToJson());
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new FileAccessException($"{path}: cannot write the calibration table: {e.Message}", e);
         }
     }
 

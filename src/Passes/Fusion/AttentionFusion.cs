@@ -1,4 +1,5 @@
 // fuse-attention: multi-head self-attention as exporters write it becomes one com.microsoft Attention node.
+using Onnxc.Passes.Quantization;
 using Onnxc.Passes.Rewriting;
 
 namespace Onnxc.Passes.Fusion;
@@ -15,8 +16,6 @@ namespace Onnxc.Passes.Fusion;
 /// </summary>
 public sealed class AttentionFusion : RewriteRule<AttentionFusion.Bound>
 {
-    public const string MsDomain = "com.microsoft";
-
     public override string Name => "fuse-attention";
 
     public override string RootOpType => "Softmax";
@@ -148,13 +147,13 @@ public sealed class AttentionFusion : RewriteRule<AttentionFusion.Bound>
         float[] bias = [.. m.Q.Bias.Initializer!.ToFloats(), .. m.K.Bias.Initializer!.ToFloats(), .. m.V.Bias.Initializer!.ToFloats()];
         Value weight = context.AddConstant("attention_qkv_weight", TensorData.FromFloats([d, 3 * hidden], packed));
         Value b = context.AddConstant("attention_qkv_bias", TensorData.FromFloats([3 * hidden], bias));
-        if (context.Model.OpsetVersion(MsDomain) is null)
+        if (context.Model.OpsetVersion(QOperatorLowering.MsDomain) is null)
         {
-            context.Model.SetOpset(MsDomain, 1);
+            context.Model.SetOpset(QOperatorLowering.MsDomain, 1);
         }
 
         Node attention = context.Graph.AddNode("Attention", [m.Q.X, weight, b], 1,
-            [NodeAttribute.Of("num_heads", m.Q.Split.Shape![2].Value!.Value)], MsDomain, before: m.Merged);
+            [NodeAttribute.Of("num_heads", m.Q.Split.Shape![2].Value!.Value)], QOperatorLowering.MsDomain, before: m.Merged);
         Graph.SetType(attention.Outputs[0]!, m.Merged.Outputs[0]!.Type);
         context.Replace(m.Merged.Outputs[0]!, attention.Outputs[0]!);
         context.RemoveIfDead([.. m.Nodes.Reverse()]);

@@ -118,7 +118,7 @@ public static class QdqEmitter
         Value wz = g.AddConstant("z", TensorData.FromSBytes(sdims, new sbyte[p.Scales.Length]));
         Value y = attention.Outputs[0]!;
         Node qa = g.AddNode("QAttention", [dq.Input(0), wq, attention.Input(2), dq.Input(1), ws, null, dq.Input(2), wz], [g.Model.FreshName(y.Name + "_q")],
-            attention.Attributes, Fusion.AttentionFusion.MsDomain, attention.Name, before: attention);
+            attention.Attributes, QOperatorLowering.MsDomain, attention.Name, before: attention);
         Graph.SetType(qa.Outputs[0]!, y.Type);
         g.ReplaceAllUsesWith(y, qa.Outputs[0]!);
         g.RemoveNode(attention);

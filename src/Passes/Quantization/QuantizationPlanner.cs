@@ -72,7 +72,7 @@ public static class QuantizationPlanner
                 continue;
             }
 
-            if (node is { OpType: "Attention", Domain: Fusion.AttentionFusion.MsDomain })
+            if (node is { OpType: "Attention", Domain: QOperatorLowering.MsDomain })
             {
                 string? no = options.Activations != ElementType.UInt8 ? "QAttention takes u8 tokens only (--activations s8)"
                     : node.Input(0) is not { ElementType: ElementType.Float } ? "the tokens are not float"

@@ -37,17 +37,7 @@ public static class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(report);
         string html = Render(report);
-        string temp = path + ".tmp";
-        try
-        {
-            File.WriteAllText(temp, html, Encoding.UTF8);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new FileAccessException($"{path}: cannot write the HTML report: {e.Message}", e);
-        }
+        AtomicFile.WriteText(path, html, Encoding.UTF8, "the HTML report");
     }
 
     /// <summary>The page as text.</summary>
