@@ -4,8 +4,10 @@ using Onnxc.GraphIR.Analysis;
 namespace Onnxc.Passes.Pruning;
 
 /// <summary>
-/// The channel dependency groups of a graph. Every value with a channel axis (axis 1: NCHW activations and [N,F]
-/// features) gets one slot per channel; ops join slots that must go together:
+/// The channel dependency groups of a graph. Every value with a channel axis gets one slot per channel: axis 1 for
+/// NCHW activations and [N,F] features, the last axis for the [N,T,D] tokens of a MatMul with a constant weight,
+/// and two axes (heads and head width, one channel per pair, row-major) for the heads of an attention block. Ops
+/// join slots that must go together:
 /// <list type="bullet">
 /// <item>elementwise and per-channel ops (Relu, Clip, BatchNormalization, pools, Dropout, ...) join output c with input c;</item>
 /// <item>Add/Sub/Mul/Div/Max/Min join every operand that carries the channel (a residual Add makes both branches one set);
@@ -16,10 +18,17 @@ namespace Onnxc.Passes.Pruning;
 /// that only shrink the pad;</item>
 /// <item>Flatten or Reshape from [N,C,H,W] to [N,C·H·W] joins feature c·H·W+i with channel c (a block per channel);</item>
 /// <item>Conv (group 1), Gemm and MatMul with constant weights start new sets: their output channels are
-/// <em>producers</em> (weight rows), their input channels <em>consumers</em> (weight columns).</item>
+/// <em>producers</em> (weight rows), their input channels <em>consumers</em> (weight columns); a MatMul's
+/// channels are the last axis, so a transformer MLP's hidden units are channels;</item>
+/// <item>attention heads: a Reshape that splits the last axis into [heads, width] makes every head one set (its
+/// width channels go together); Transpose moves the channel axes; a MatMul of two activations joins, per head, the
+/// channels of both operands and of its output (Q·Kᵀ, then the context with V); Softmax over another axis is per
+/// channel; the Reshape that merges the heads back gives the output projection's input channels. Removing a head
+/// removes its Q, K and V projection columns and the output projection's rows, and the Reshape targets shrink;</item>
 /// </list>
-/// A set that reaches a graph input or output, an op without a rule, a value of unknown channel count or a
-/// channel-axis Slice is frozen, with the reason kept. Only sets with at least one producer are candidates.
+/// A set that reaches a graph input or output, an op without a rule, a value of unknown channel count, a value whose
+/// producer does not carry its channels, or a channel-axis Slice with a step is frozen, with the reason kept. Only
+/// sets with at least one producer are candidates.
 /// </summary>
 public sealed class ChannelGroups
 {
@@ -31,14 +40,22 @@ public sealed class ChannelGroups
         "Cast", "Sqrt", "Exp", "Floor", "Ceil", "Round", "Reciprocal",
     ];
 
+    /// <summary>Passthrough ops whose per-channel meaning is axis 1 of NCHW (pools, normalisations, PRelu): other channel axes freeze.</summary>
+    private static readonly HashSet<string> AxisOneOnly =
+    [
+        "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LpPool", "BatchNormalization", "InstanceNormalization", "PRelu",
+    ];
+
     private static readonly HashSet<string> Binary = ["Add", "Sub", "Mul", "Div", "Max", "Min", "Sum"];
 
     private readonly Dictionary<Value, int> _offset = [];
     private readonly Dictionary<Value, int> _count = [];
+    private readonly Dictionary<Value, int[]> _axes = [];
     private readonly List<int> _parent = [];
     private readonly Dictionary<int, string> _frozen = [];
     private readonly HashSet<int> _producers = [];
     private readonly HashSet<int> _zeroPad = [];
+    private Node? _visiting;
 
     private ChannelGroups(Graph graph)
     {
@@ -61,6 +78,9 @@ public sealed class ChannelGroups
     /// <summary>The number of channels of <paramref name="value"/> this analysis tracks, or null.</summary>
     public int? Channels(Value value) => _count.TryGetValue(value, out int c) ? c : null;
 
+    /// <summary>The axes <paramref name="value"/>'s channels span (one channel per index over them, row-major), or null.</summary>
+    public IReadOnlyList<int>? Axes(Value value) => _axes.TryGetValue(value, out int[]? a) ? a : null;
+
     /// <summary>Whether channel <paramref name="channel"/> of <paramref name="value"/> is a zero channel made by a Pad.</summary>
     public bool IsPadChannel(Value value, int channel) => _zeroPad.Contains(_offset[value] + channel);
 
@@ -74,8 +94,11 @@ public sealed class ChannelGroups
 
         foreach (Node node in Graph.Nodes)
         {
+            _visiting = node;
             Visit(node);
         }
+
+        _visiting = null;
 
         foreach (Value output in Graph.Outputs)
         {
@@ -129,62 +152,20 @@ public sealed class ChannelGroups
             case "Split":
                 VisitSplit(node);
                 return;
+            case "Transpose":
+                VisitTranspose(node, y);
+                return;
+        }
+
+        if (node.OpType is "Softmax" or "LogSoftmax" or "Hardmax")
+        {
+            VisitSoftmax(node, y, carried);
+            return;
         }
 
         if (Passthrough.Contains(node.OpType) || Binary.Contains(node.OpType))
         {
-            if (!Slots(y, out int c))
-            {
-                FreezeEach(carried, $"meets {node.OpType} node '{node.Name}' of unknown output shape");
-                return;
-            }
-
-            foreach (Value x in node.Inputs.Where(v => v is not null).Select(v => v!))
-            {
-                if (ConstantValues.IsFixed(x))
-                {
-                    if (!PerChannelConstantFits(x, y, c))
-                    {
-                        FreezeAll(y, $"constant '{x.Name}' of {node.OpType} node '{node.Name}' does not broadcast per channel");
-                    }
-
-                    continue;
-                }
-
-                if (node.OpType is "BatchNormalization" or "InstanceNormalization" or "PRelu" && x != node.Inputs[0])
-                {
-                    FreezeAll(y, $"{node.OpType} node '{node.Name}' has a non-constant parameter '{x.Name}'");
-                    continue;
-                }
-
-                int xc = ChannelDimOf(x, y);
-                if (xc == 1)
-                {
-                    continue;
-                }
-
-                if (xc != c || !Slots(x, out _))
-                {
-                    FreezeAll(y, $"{node.OpType} node '{node.Name}': operand '{x.Name}' does not line up channel by channel");
-                    if (_offset.ContainsKey(x))
-                    {
-                        FreezeAll(x, $"{node.OpType} node '{node.Name}': operand '{x.Name}' does not line up channel by channel");
-                    }
-
-                    continue;
-                }
-
-                for (int i = 0; i < c; i++)
-                {
-                    Union(_offset[x] + i, _offset[y] + i);
-                }
-            }
-
-            foreach (Value extra in node.Outputs.Skip(1).OfType<Value>().Where(v => v.Uses.Count > 0))
-            {
-                FreezeAll(y, $"{node.OpType} node '{node.Name}' has a used second output '{extra.Name}'");
-            }
-
+            VisitElementwise(node, y, carried);
             return;
         }
 
@@ -192,6 +173,123 @@ public sealed class ChannelGroups
         foreach (Value o in node.Outputs.Where(v => v is not null && _offset.ContainsKey(v)).Select(v => v!))
         {
             FreezeAll(o, reason);
+        }
+    }
+
+    /// <summary>
+    /// Elementwise and per-channel ops: the output carries the channels on the axes of the first operand that has
+    /// them (moved by broadcasting); every other operand with those channels joins channel by channel, a constant
+    /// is sliced with them when it is per channel and must broadcast otherwise.
+    /// </summary>
+    private void VisitElementwise(Node node, Value y, Value[] carried)
+    {
+        int rankY = y.Shape?.Rank ?? 0;
+        int[] axes = carried.Length > 0 && carried[0].Shape is { } cs ? [.. _axes[carried[0]].Select(a => a + (rankY - cs.Rank))] : [1];
+        if (AxisOneOnly.Contains(node.OpType) && !axes.SequenceEqual([1]))
+        {
+            FreezeEach(carried, $"{node.OpType} node '{node.Name}' is per channel on axis 1 only");
+            return;
+        }
+
+        if (!SlotsAt(y, axes, out int c))
+        {
+            FreezeEach(carried, $"meets {node.OpType} node '{node.Name}' of unknown output shape");
+            return;
+        }
+
+        foreach (Value x in node.Inputs.Where(v => v is not null).Select(v => v!))
+        {
+            if (ConstantValues.IsFixed(x))
+            {
+                if (!PerChannelConstantFits(x, y, axes))
+                {
+                    FreezeAll(y, $"constant '{x.Name}' of {node.OpType} node '{node.Name}' does not broadcast per channel");
+                }
+
+                continue;
+            }
+
+            if (node.OpType is "BatchNormalization" or "InstanceNormalization" or "PRelu" && x != node.Inputs[0])
+            {
+                FreezeAll(y, $"{node.OpType} node '{node.Name}' has a non-constant parameter '{x.Name}'");
+                continue;
+            }
+
+            int[]? xAxes = OperandAxes(x, y, axes);
+            if (xAxes is null)
+            {
+                continue; // broadcast along the channels: every channel reads the same values
+            }
+
+            if (xAxes.Any(a => a < 0) || ChannelCount(x, xAxes) != c || !SlotsAt(x, xAxes, out _))
+            {
+                string why = $"{node.OpType} node '{node.Name}': operand '{x.Name}' does not line up channel by channel";
+                FreezeAll(y, why);
+                FreezeAll(x, why);
+                continue;
+            }
+
+            for (int i = 0; i < c; i++)
+            {
+                Union(_offset[x] + i, _offset[y] + i);
+            }
+        }
+
+        foreach (Value extra in node.Outputs.Skip(1).OfType<Value>().Where(v => v.Uses.Count > 0))
+        {
+            FreezeAll(y, $"{node.OpType} node '{node.Name}' has a used second output '{extra.Name}'");
+        }
+    }
+
+    /// <summary>
+    /// Softmax, LogSoftmax and Hardmax are per channel when they normalise over axes after every channel axis (for
+    /// opsets before 13 the op flattens from its axis on, so the same test holds).
+    /// </summary>
+    private void VisitSoftmax(Node node, Value y, Value[] carried)
+    {
+        Value x = node.Inputs[0]!;
+        int rank = x.Shape?.Rank ?? 0;
+        long axis = node.GetInt("axis", (Graph.Model.OpsetVersion("") ?? 13) >= 13 ? -1 : 1);
+        axis = axis < 0 ? axis + rank : axis;
+        if (!_axes.TryGetValue(x, out int[]? axes))
+        {
+            return;
+        }
+
+        if (axes.Any(a => a >= axis) || !SlotsAt(y, axes, out int c))
+        {
+            FreezeEach(carried, $"{node.OpType} node '{node.Name}' normalises over a channel axis");
+            return;
+        }
+
+        for (int i = 0; i < c; i++)
+        {
+            Union(_offset[x] + i, _offset[y] + i);
+        }
+    }
+
+    /// <summary>Transpose moves the channel axes; it may not reorder them (the channel index would change).</summary>
+    private void VisitTranspose(Node node, Value y)
+    {
+        Value x = node.Inputs[0]!;
+        if (!_axes.TryGetValue(x, out int[]? ax) || x.Shape is not { } xs)
+        {
+            return;
+        }
+
+        long[] perm = node.GetInts("perm") is { } p ? [.. p] : [.. Enumerable.Range(0, xs.Rank).Reverse().Select(i => (long)i)];
+        int[] ay = [.. ax.Select(a => Array.IndexOf(perm, (long)a))];
+        bool ordered = ay.All(a => a >= 0) && ay.Zip(ay.Skip(1)).All(pair => pair.First < pair.Second);
+        if (!ordered || !SlotsAt(y, ay, out int c) || c != _count[x])
+        {
+            FreezeAll(x, $"Transpose node '{node.Name}' reorders the channel axes");
+            FreezeIf(_offset.ContainsKey(y), y, $"Transpose node '{node.Name}' reorders the channel axes");
+            return;
+        }
+
+        for (int i = 0; i < c; i++)
+        {
+            Union(_offset[x] + i, _offset[y] + i);
         }
     }
 
@@ -263,24 +361,100 @@ public sealed class ChannelGroups
         }
     }
 
+    /// <summary>
+    /// MatMul by a constant [K, N] weight: the output's last axis is N producer channels, the input's last axis K
+    /// consumer channels (an input whose channels cannot be followed just stays whole). Two activations: see
+    /// <see cref="VisitActivationMatMul"/>.
+    /// </summary>
     private void VisitMatMul(Node node, Value y)
     {
         Value a = node.Inputs[0]!;
-        bool hasA = Slots(a, out _);
-        bool hasY = Slots(y, out int n);
-        bool ok = a.Shape is { Rank: 2 } && ConstantValues.IsFixed(node.Input(1)) && node.Input(1)!.Initializer!.Dims.Length == 2
-            && node.Input(1)!.Initializer!.ElementType == ElementType.Float;
-        if (!ok || !hasA || !hasY)
+        Value? w = node.Input(1);
+        if (!ConstantValues.IsFixed(w))
         {
-            string why = $"MatMul node '{node.Name}' is not [N,K]×constant [K,N]";
-            FreezeIf(hasA, a, why);
-            FreezeIf(hasY, y, why);
+            VisitActivationMatMul(node, y);
+            return;
+        }
+
+        int rank = a.Shape?.Rank ?? 0;
+        bool ok = rank >= 2 && y.Shape?.Rank == rank && w!.Initializer!.Dims.Length == 2 && w.Initializer.ElementType == ElementType.Float;
+        int n = 0;
+        if (ok)
+        {
+            SlotsAt(a, [rank - 1], out _); // the input's channels are consumers; ones that cannot be followed stay whole
+        }
+
+        if (!ok || !SlotsAt(y, [rank - 1], out n))
+        {
+            string why = $"MatMul node '{node.Name}' is not [..., K] × constant float [K, N] with known shapes";
+            FreezeIf(_offset.ContainsKey(a), a, why);
+            FreezeIf(_offset.ContainsKey(y), y, why);
             return;
         }
 
         for (int i = 0; i < n; i++)
         {
             _producers.Add(_offset[y] + i);
+        }
+    }
+
+    /// <summary>
+    /// A MatMul of two activations A [..., M, K] · B [..., K, N] (attention's Q·Kᵀ and its context with V). Channel
+    /// axes may be batch axes (the heads), A's K with B's K, and B's N; the output carries the batch ones and N. Every
+    /// channel of A, B and the output with the same batch index is one set; without batch channel axes, A's k pairs
+    /// with B's k (and with every n the output carries).
+    /// </summary>
+    private void VisitActivationMatMul(Node node, Value y)
+    {
+        Value a = node.Inputs[0]!, b = node.Inputs[1]!;
+        bool ta = _axes.TryGetValue(a, out int[]? sa), tb = _axes.TryGetValue(b, out int[]? sb);
+        if (!ta && !tb)
+        {
+            return;
+        }
+
+        sa ??= [];
+        sb ??= [];
+        int r = y.Shape?.Rank ?? 0;
+        string why = $"MatMul node '{node.Name}' multiplies activations whose channels do not line up";
+        int[] batch = [.. sa.Where(x => x < r - 2)];
+        bool pairedK = sa.Contains(r - 1);
+        bool hasN = sb.Contains(r - 1);
+        bool fits = r >= 3 && a.Shape?.Rank == r && b.Shape?.Rank == r
+            && sa.All(x => x < r - 2 || x == r - 1) && sb.All(x => x < r - 2 || x >= r - 2)
+            && batch.SequenceEqual(sb.Where(x => x < r - 2)) && pairedK == sb.Contains(r - 2)
+            && batch.All(x => a.Shape![x].Value is long da && b.Shape![x].Value == da)
+            && (batch.Length > 0 || hasN || pairedK);
+        int[] outAxes = [.. batch, .. hasN ? new[] { r - 1 } : []];
+        if (!fits || (outAxes.Length > 0 && !SlotsAt(y, outAxes, out _)))
+        {
+            FreezeIf(ta, a, why);
+            FreezeIf(tb, b, why);
+            FreezeIf(_offset.ContainsKey(y), y, why);
+            return;
+        }
+
+        int heads = batch.Aggregate(1, (p, x) => p * (int)a.Shape![x].Value!.Value);
+        int k = pairedK ? (int)a.Shape![r - 1].Value!.Value : 1;
+        int n = hasN ? (int)b.Shape![r - 1].Value!.Value : 1;
+        for (int h = 0; h < heads; h++)
+        {
+            for (int i = 0; i < k; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    int bSlot = _offset[b] + (((h * k) + i) * n) + j;
+                    if (ta)
+                    {
+                        Union(_offset[a] + (h * k) + i, bSlot);
+                    }
+
+                    if (outAxes.Length > 0)
+                    {
+                        Union(_offset[y] + (h * n) + j, bSlot);
+                    }
+                }
+            }
         }
     }
 
@@ -350,6 +524,12 @@ public sealed class ChannelGroups
     private void VisitFlatten(Node node, Value y)
     {
         Value x = node.Inputs[0]!;
+        if (node.OpType == "Reshape" && _axes.TryGetValue(x, out int[]? ax) && !ax.SequenceEqual([1]))
+        {
+            VisitHeadReshape(node, x, y, ax);
+            return;
+        }
+
         bool hasX = Slots(x, out int c);
         bool hasY = Slots(y, out int f);
         bool ok = hasX && hasY && x.Shape is { Rank: >= 2 } xs && y.Shape is { Rank: 2 }
@@ -366,6 +546,47 @@ public sealed class ChannelGroups
         for (int i = 0; i < f; i++)
         {
             Union(_offset[x] + (i / block), _offset[y] + i);
+        }
+    }
+
+    /// <summary>
+    /// A Reshape of channels on the last axis: [..., D] into [..., H, D/H] splits them into heads (each head's
+    /// channels become one set, so whole heads go), [..., H, W] into [..., H·W] merges them back. The leading
+    /// dimensions stay and the target holds positive sizes there (the merge may use -1), so the rewrite can write
+    /// the kept counts.
+    /// </summary>
+    private void VisitHeadReshape(Node node, Value x, Value y, int[] ax)
+    {
+        long[]? target = ConstantValues.TryGetInts(node.Input(1));
+        int rx = x.Shape?.Rank ?? 0, ry = y.Shape?.Rank ?? 0;
+        bool lead(int n) => Enumerable.Range(0, n).All(i => x.Shape![i] == y.Shape![i]);
+        int[]? ay = null;
+        if (target is not null && target.Length == ry && node.GetInt("allowzero", 0) == 0)
+        {
+            if (ax.SequenceEqual([rx - 1]) && ry == rx + 1 && lead(rx - 1) && target[rx - 1] > 0 && target[rx] > 0
+                && y.Shape![rx - 1].Value * y.Shape[rx].Value == x.Shape![rx - 1].Value)
+            {
+                ay = [rx - 1, rx];
+            }
+            else if (ax.SequenceEqual([rx - 2, rx - 1]) && ry == rx - 1 && lead(rx - 2) && (target[rx - 2] > 0 || target[rx - 2] == -1)
+                && y.Shape![rx - 2].Value == x.Shape![rx - 2].Value * x.Shape[rx - 1].Value)
+            {
+                ay = [rx - 2];
+            }
+        }
+
+        if (ay is null || !SlotsAt(y, ay, out int c) || c != _count[x])
+        {
+            FreezeAll(x, $"Reshape node '{node.Name}' is not a split of the last axis into heads or a merge of them");
+            FreezeIf(_offset.ContainsKey(y), y, $"Reshape node '{node.Name}' is not a split of the last axis into heads or a merge of them");
+            return;
+        }
+
+        int width = ay.Length == 2 ? (int)y.Shape![ry - 1].Value!.Value : 1;
+        for (int i = 0; i < c; i++)
+        {
+            Union(_offset[x] + i, _offset[y] + i);
+            Union(_offset[y] + (i / width * width), _offset[y] + i);
         }
     }
 
@@ -483,36 +704,66 @@ public sealed class ChannelGroups
     private static bool BiasFits(Value c, int n) =>
         c.Initializer!.Dims.Length == 0 || c.Initializer.Dims[^1] == 1 || c.Initializer.Dims[^1] == n;
 
-    /// <summary>The size of <paramref name="x"/>'s dimension that broadcasts onto <paramref name="y"/>'s axis 1.</summary>
-    private static int ChannelDimOf(Value x, Value y)
+    /// <summary>
+    /// The axes of operand <paramref name="x"/> that broadcast onto <paramref name="y"/>'s channel axes
+    /// <paramref name="axes"/> (-1 where x has unknown size there), or null when x is 1 along all of them.
+    /// </summary>
+    private static int[]? OperandAxes(Value x, Value y, int[] axes)
     {
-        int rankY = y.Shape!.Rank;
         if (x.Shape is not { } xs)
         {
-            return -1;
+            return [-1];
         }
 
-        int axis = 1 - (rankY - xs.Rank);
-        return axis < 0 ? 1 : xs[axis].Value is long v ? (int)v : -1;
+        int shift = y.Shape!.Rank - xs.Rank;
+        int[] mapped = [.. axes.Select(a => a - shift)];
+        if (mapped.All(a => a < 0 || xs[a].Value == 1))
+        {
+            return null;
+        }
+
+        return [.. mapped.Select(a => a >= 0 && xs[a].IsKnown ? a : -1)];
     }
 
-    /// <summary>A constant operand goes with the channels when its dimension on the channel axis is 1 or C.</summary>
-    private static bool PerChannelConstantFits(Value constant, Value y, int c)
+    /// <summary>The number of channels <paramref name="v"/> has over <paramref name="axes"/>, or -1 when unknown.</summary>
+    private static long ChannelCount(Value v, int[] axes) =>
+        v.Shape is { } s && axes.All(a => a < s.Rank && s[a].IsKnown) ? axes.Aggregate(1L, (p, a) => p * s[a].Value!.Value) : -1;
+
+    /// <summary>
+    /// A constant operand goes with the channels when its size on the channel axis is 1 or the channel count (only
+    /// 1, broadcast, when the channels span two axes).
+    /// </summary>
+    private static bool PerChannelConstantFits(Value constant, Value y, int[] axes)
     {
         long[] dims = [.. constant.Initializer!.Dims];
-        int axis = 1 - (y.Shape!.Rank - dims.Length);
-        return axis < 0 || dims[axis] == 1 || dims[axis] == c;
+        int shift = y.Shape!.Rank - dims.Length;
+        return axes.All(a => a - shift < 0 || dims[a - shift] == 1 || (axes.Length == 1 && dims[a - shift] == y.Shape[a].Value));
     }
 
-    /// <summary>Gives <paramref name="v"/> its slots when its channel count is known; false when it is not.</summary>
-    private bool Slots(Value v, out int channels)
+    /// <summary>Gives <paramref name="v"/> its slots on axis 1 when its channel count is known; false when it is not.</summary>
+    private bool Slots(Value v, out int channels) => SlotsAt(v, [1], out channels);
+
+    /// <summary>
+    /// Gives <paramref name="v"/> its slots over <paramref name="axes"/>; false when the count is unknown, or when v
+    /// already has slots on other axes (then they freeze). A value first seen after its producer was visited is one
+    /// that producer does not carry channels through: its slots start frozen.
+    /// </summary>
+    private bool SlotsAt(Value v, int[] axes, out int channels)
     {
         if (_count.TryGetValue(v, out channels))
         {
-            return true;
+            if (_axes[v].SequenceEqual(axes))
+            {
+                return true;
+            }
+
+            FreezeAll(v, $"'{v.Name}' carries channels on axes [{string.Join(",", _axes[v])}] and [{string.Join(",", axes)}]");
+            channels = 0;
+            return false;
         }
 
-        if (v.Shape is not { Rank: >= 2 } s || s[1].Value is not long c || c <= 0 || c > 1 << 20)
+        long c = v.Shape is { Rank: >= 2 } && axes.Length > 0 ? ChannelCount(v, axes) : -1;
+        if (c <= 0 || c > 1 << 20)
         {
             channels = 0;
             return false;
@@ -521,9 +772,15 @@ public sealed class ChannelGroups
         channels = (int)c;
         _offset[v] = _parent.Count;
         _count[v] = channels;
+        _axes[v] = axes;
         for (int i = 0; i < channels; i++)
         {
             _parent.Add(_parent.Count);
+        }
+
+        if (v.Producer is { } p && p != _visiting && _visiting is not null && !ConstantValues.IsFixed(v))
+        {
+            FreezeAll(v, $"{p.OpType} node '{p.Name}' does not carry the channels of '{v.Name}'");
         }
 
         return true;
@@ -583,8 +840,10 @@ public sealed class ChannelGroups
         var members = new Dictionary<int, List<ChannelRef>>();
         var reasons = new Dictionary<int, string>();
         var producer = new HashSet<int>();
+        var width = new Dictionary<int, int>();
         foreach ((Value v, int o) in _offset.OrderBy(kv => kv.Value))
         {
+            var perValue = new Dictionary<int, int>();
             for (int i = 0; i < _count[v]; i++)
             {
                 int root = Find(o + i);
@@ -602,7 +861,13 @@ public sealed class ChannelGroups
                 if (_producers.Contains(o + i))
                 {
                     producer.Add(root);
+                    perValue[root] = perValue.GetValueOrDefault(root) + 1;
                 }
+            }
+
+            foreach ((int root, int n) in perValue)
+            {
+                width[root] = Math.Max(width.GetValueOrDefault(root), n);
             }
         }
 
@@ -611,7 +876,7 @@ public sealed class ChannelGroups
         {
             if (producer.Contains(root))
             {
-                groups.Add(new ChannelGroup(groups.Count, list, reasons.GetValueOrDefault(root)));
+                groups.Add(new ChannelGroup(groups.Count, list, reasons.GetValueOrDefault(root), width[root]));
             }
         }
 
@@ -625,10 +890,13 @@ public readonly record struct ChannelRef(Value Value, int Channel);
 /// <summary>
 /// Channels that are removed together. <see cref="FrozenReason"/> says why the set may not be pruned (null: it may).
 /// <see cref="Family"/> names the tensors it spans: sets of the same layer share it, so a uniform ratio prunes
-/// each family by the same share.
+/// each family by the same share. <see cref="Width"/> is how many channels of one producer's output it holds: 1
+/// for a Conv, Gemm or MatMul channel, the head width for an attention head.
 /// </summary>
-public sealed class ChannelGroup(int id, IReadOnlyList<ChannelRef> members, string? frozenReason)
+public sealed class ChannelGroup(int id, IReadOnlyList<ChannelRef> members, string? frozenReason, int width = 1)
 {
+    public int Width { get; } = width;
+
     public int Id { get; } = id;
 
     public IReadOnlyList<ChannelRef> Members { get; } = members;

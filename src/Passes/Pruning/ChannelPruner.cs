@@ -81,12 +81,16 @@ public static class ChannelPruner
         List<Family> families = Rank(groups, options);
         Family layer = families.Single(f => f.Key == key);
         var keeps = families.ToDictionary(f => f.Key, f => f.Ascending.Length, StringComparer.Ordinal);
-        keeps[key] = KeepCount(layer.Ascending.Length, 1 - ratio, options);
+        keeps[key] = KeepCount(layer, 1 - ratio);
         return FromKeeps(families, keeps);
     }
 
-    /// <summary>The prunable groups of one layer, least important first; <see cref="Normalised"/> divides by the layer's mean score.</summary>
-    private sealed record Family(string Key, ChannelGroup[] Ascending, double[] Normalised);
+    /// <summary>
+    /// The prunable groups of one layer, least important first; <see cref="Normalised"/> divides by the layer's mean
+    /// score. Kept counts are multiples of <see cref="Multiple"/> groups and at least <see cref="Floor"/>: the
+    /// channel multiple and minimum in channels, so in whole heads where a group is a head.
+    /// </summary>
+    private sealed record Family(string Key, ChannelGroup[] Ascending, double[] Normalised, int Multiple, int Floor);
 
     private static List<Family> Rank(ChannelGroups groups, PruningOptions options)
     {
@@ -98,7 +102,10 @@ public static class ChannelPruner
         {
             (ChannelGroup Group, double Score)[] scored = [.. f.Select(g => (g, Importance(g, options))).OrderBy(p => p.Item2).ThenBy(p => p.g.Id)];
             double mean = scored.Average(p => p.Score);
-            families.Add(new Family(f.Key, [.. scored.Select(p => p.Group)], [.. scored.Select(p => mean > 0 ? p.Score / mean : 0)]));
+            int width = f.Max(g => g.Width);
+            int multiple = options.ChannelMultiple / (int)System.Numerics.BigInteger.GreatestCommonDivisor(options.ChannelMultiple, width);
+            int floor = Math.Max(multiple, (options.MinChannels + width - 1) / width);
+            families.Add(new Family(f.Key, [.. scored.Select(p => p.Group)], [.. scored.Select(p => mean > 0 ? p.Score / mean : 0)], multiple, floor));
         }
 
         return families;
@@ -112,7 +119,7 @@ public static class ChannelPruner
         {
             foreach (Family f in families)
             {
-                keeps[f.Key] = KeepCount(f.Ascending.Length, 1 - ratio, options);
+                keeps[f.Key] = KeepCount(f, 1 - ratio);
             }
 
             return keeps;
@@ -126,7 +133,7 @@ public static class ChannelPruner
         foreach (Family f in families)
         {
             int n = f.Ascending.Length;
-            keeps[f.Key] = KeepCount(n, (double)(n - dropped.GetValueOrDefault(f.Key)) / n, options);
+            keeps[f.Key] = KeepCount(f, (double)(n - dropped.GetValueOrDefault(f.Key)) / n);
         }
 
         return keeps;
@@ -155,7 +162,7 @@ public static class ChannelPruner
             {
                 "Conv" when node.GetInt("group", 1) == 1 => (1, node.Input(1)!),
                 "Gemm" => (node.GetInt("transB", 0) == 1 ? 1 : 0, node.Input(1)!),
-                "MatMul" => (0, node.Input(1)!),
+                "MatMul" when node.Input(1)!.IsInitializer => (0, node.Input(1)!),
                 _ => null,
             };
             if (column is { } c)
@@ -216,13 +223,7 @@ public static class ChannelPruner
                     RewriteChannelSplit(graph, node, keep);
                     break;
                 case "Reshape":
-                    long[] target = ConstantValues.TryGetInts(node.Input(1))!;
-                    if (target[1] > 0)
-                    {
-                        target[1] = ky!.Count(k => k);
-                        graph.SetInput(node, 1, graph.AddConstant(node.Input(1)!.Name, TensorData.FromInt64s([2], target)));
-                    }
-
+                    RewriteReshapeTarget(graph, node, groups.Axes(y!)!, ky!);
                     break;
                 case "BatchNormalization":
                 case "InstanceNormalization":
@@ -235,10 +236,10 @@ public static class ChannelPruner
                 default:
                     for (int i = 0; i < node.Inputs.Count; i++)
                     {
-                        if (ConstantValues.IsFixed(node.Inputs[i]) && ky is not null)
+                        if (ConstantValues.IsFixed(node.Inputs[i]) && ky is not null && groups.Axes(y!) is [int channelAxis])
                         {
                             long[] dims = [.. node.Inputs[i]!.Initializer!.Dims];
-                            int axis = 1 - (y!.Shape!.Rank - dims.Length);
+                            int axis = channelAxis - (y!.Shape!.Rank - dims.Length);
                             if (axis >= 0 && dims[axis] == ky.Length && ky.Length > 1)
                             {
                                 SliceParam(graph, node, i, [(axis, ky)]);
@@ -290,6 +291,32 @@ public static class ChannelPruner
         {
             SliceParam(graph, node, 2, [(0, ky)]);
         }
+    }
+
+    /// <summary>
+    /// A Reshape's target gets the kept count where its output's channels are: on the one channel axis (a flatten
+    /// into features, a merge of heads; a -1 there is left to infer), or as kept heads when it splits into heads.
+    /// </summary>
+    private static void RewriteReshapeTarget(Graph graph, Node node, IReadOnlyList<int> axes, bool[] ky)
+    {
+        long[] target = ConstantValues.TryGetInts(node.Input(1))!;
+        int kept = ky.Count(k => k);
+        if (axes.Count == 2)
+        {
+            long width = target[axes[1]];
+            if (kept % width != 0)
+            {
+                throw new InvalidOperationException($"node {node}: {kept} kept channels are not whole heads of {width}");
+            }
+
+            target[axes[0]] = kept / width;
+        }
+        else if (target[axes[0]] > 0)
+        {
+            target[axes[0]] = kept;
+        }
+
+        graph.SetInput(node, 1, graph.AddConstant(node.Input(1)!.Name, TensorData.FromInt64s([target.Length], target)));
     }
 
     /// <summary>A Slice on the channel axis reads the kept channels of its old range: its bounds move to them.</summary>
@@ -465,18 +492,18 @@ public static class ChannelPruner
         return keep;
     }
 
-    /// <summary>How many of <paramref name="n"/> groups a family keeps: the share, rounded to the multiple, at least the minimum.</summary>
-    private static int KeepCount(int n, double share, PruningOptions options)
+    /// <summary>How many of its groups a family keeps: the share, rounded to the family's multiple, at least its floor.</summary>
+    private static int KeepCount(Family family, double share)
     {
-        int floor = Math.Max(options.MinChannels, options.ChannelMultiple);
-        if (n <= floor)
+        int n = family.Ascending.Length;
+        if (n <= family.Floor)
         {
             return n;
         }
 
-        int m = options.ChannelMultiple;
+        int m = family.Multiple;
         int keep = (int)Math.Round(n * share / m, MidpointRounding.AwayFromZero) * m;
-        return Math.Clamp(keep, floor, n);
+        return Math.Clamp(keep, family.Floor, n);
     }
 
     /// <summary>The group's importance by the criterion; see <see cref="PruningCriterion"/>.</summary>
@@ -682,7 +709,6 @@ public static class ChannelPruner
         }
 
         Dictionary<string, int> keeps = Keeps(families, options, lo);
-        int floor = Math.Max(options.MinChannels, options.ChannelMultiple);
         while (ReductionAt(model, options, keeps, macsBefore) < goal)
         {
             Family? next = null;
@@ -690,8 +716,8 @@ public static class ChannelPruner
             foreach (Family f in families)
             {
                 int keep = keeps[f.Key], n = f.Ascending.Length;
-                int cut = Math.Min(options.ChannelMultiple, keep - floor);
-                if (n <= floor || cut <= 0)
+                int cut = Math.Min(f.Multiple, keep - f.Floor);
+                if (n <= f.Floor || cut <= 0)
                 {
                     continue;
                 }
@@ -709,7 +735,7 @@ public static class ChannelPruner
                 return (hi, Keeps(families, options, hi));
             }
 
-            keeps[next.Key] -= Math.Min(options.ChannelMultiple, keeps[next.Key] - floor);
+            keeps[next.Key] -= Math.Min(next.Multiple, keeps[next.Key] - next.Floor);
         }
 
         double removedShare = 1 - ((double)keeps.Values.Sum() / families.Sum(f => f.Ascending.Length));
