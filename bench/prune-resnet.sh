@@ -5,7 +5,8 @@
 # file size against the original measured side by side in one process (onnxc eval --baseline); for sparsity also
 # the file written with --sparse-storage and the gzip sizes.
 #
-# Needs ../shared (or ONNXC_SHARED). One recovery epoch over the 25,000 training images takes about 80 s on 2 cores.
+# Needs ../shared (or ONNXC_SHARED). One recovery epoch over the 25,000 training images takes about 80 s on 2 cores;
+# each result is recovered once and its INT8 model quantizes the recovered weights.
 # Usage: bench/prune-resnet.sh [structured|sparsity|all] [--model resnet20|resnet32] [--epochs E]
 set -euo pipefail
 
@@ -35,11 +36,13 @@ int8=(-O int8 --calibration "$train" --calibration-samples 512)
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-# Runs one compile, prints its summary (not the per-layer lines), then the eval lines against the original.
+# Runs one compile (of the original, or of the file in $src), prints its summary (not the per-layer lines), then
+# the eval lines against the original.
 compile_and_eval() {
     local name="$1"; shift
-    echo "== $name: onnxc $net $*"
-    "$onnxc" "$model" --preprocess "$pre" "$@" -o "$out/$name.onnx" \
+    local input="${src:-$model}"
+    echo "== $name: onnxc $(basename "$input") $*"
+    "$onnxc" "$input" --preprocess "$pre" "$@" -o "$out/$name.onnx" \
         | grep -v '^ ' || true # the per-layer lines are left out
     "$onnxc" eval "$out/$name.onnx" --data "$test" --preprocess "$pre" --baseline "$model" | grep -E '^(model|baseline|ratios)'
 }
@@ -48,7 +51,8 @@ if [[ "$what" == structured || "$what" == all ]]; then
     compile_and_eval flops50 --prune-flops 0.5
     compile_and_eval flops50-taylor --prune-flops 0.5 --prune-criterion taylor --data "$train"
     compile_and_eval flops50-recovered --prune-flops 0.5 "${recover[@]}"
-    compile_and_eval flops50-recovered-int8 --prune-flops 0.5 "${recover[@]}" "${int8[@]}"
+    # INT8 of the recovered model (the same weights, not a second recovery run).
+    src="$out/flops50-recovered.onnx" compile_and_eval flops50-recovered-int8 "${int8[@]}"
 fi
 
 if [[ "$what" == sparsity || "$what" == all ]]; then
@@ -63,7 +67,7 @@ if [[ "$what" == sparsity || "$what" == all ]]; then
         for f in "$model" "$out/$tag-copy.onnx" "$out/$tag-stored.onnx"; do
             printf '%s: %s bytes, gzip -9 %s bytes\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9 -c "$f" | wc -c)"
         done
-        compile_and_eval "$tag-recovered-int8" --sparsity "$s" "${recover[@]}" "${int8[@]}"
+        src="$out/$tag-recovered.onnx" compile_and_eval "$tag-recovered-int8" "${int8[@]}"
         printf 'int8 %s: gzip -9 %s bytes\n' "$tag" "$(gzip -9 -c "$out/$tag-recovered-int8.onnx" | wc -c)"
     done
 fi

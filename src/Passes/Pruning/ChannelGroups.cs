@@ -841,6 +841,7 @@ public sealed class ChannelGroups
         var reasons = new Dictionary<int, string>();
         var producer = new HashSet<int>();
         var width = new Dictionary<int, int>();
+        var heads = new HashSet<int>();
         foreach ((Value v, int o) in _offset.OrderBy(kv => kv.Value))
         {
             var perValue = new Dictionary<int, int>();
@@ -856,6 +857,11 @@ public sealed class ChannelGroups
                 if (_frozen.TryGetValue(o + i, out string? r))
                 {
                     reasons.TryAdd(root, r);
+                }
+
+                if (_axes[v].Length == 2)
+                {
+                    heads.Add(root);
                 }
 
                 if (_producers.Contains(o + i))
@@ -876,7 +882,7 @@ public sealed class ChannelGroups
         {
             if (producer.Contains(root))
             {
-                groups.Add(new ChannelGroup(groups.Count, list, reasons.GetValueOrDefault(root), width[root]));
+                groups.Add(new ChannelGroup(groups.Count, list, reasons.GetValueOrDefault(root), width[root], heads.Contains(root)));
             }
         }
 
@@ -893,9 +899,12 @@ public readonly record struct ChannelRef(Value Value, int Channel);
 /// each family by the same share. <see cref="Width"/> is how many channels of one producer's output it holds: 1
 /// for a Conv, Gemm or MatMul channel, the head width for an attention head.
 /// </summary>
-public sealed class ChannelGroup(int id, IReadOnlyList<ChannelRef> members, string? frozenReason, int width = 1)
+public sealed class ChannelGroup(int id, IReadOnlyList<ChannelRef> members, string? frozenReason, int width = 1, bool isHead = false)
 {
     public int Width { get; } = width;
+
+    /// <summary>Whether the set is an attention head (it spans a tensor split into heads).</summary>
+    public bool IsHead { get; } = isHead;
 
     public int Id { get; } = id;
 

@@ -795,6 +795,12 @@ public sealed record PruningResult(
     {
         int frozen = Groups.Groups.Count(g => g.IsFrozen);
         yield return $"pruning: {Plan.Removed.Count} of {Groups.Groups.Count} channel groups removed (ratio {Ratio:0.###}); {frozen} frozen";
+        int heads = Groups.Groups.Count(g => g.IsHead && !g.IsFrozen);
+        if (heads > 0)
+        {
+            yield return $"attention heads: {Plan.Removed.Count(g => g.IsHead)} of {heads} removed (whole heads: their Q, K, V columns and output-projection rows)";
+        }
+
         yield return $"MACs: {MacsBefore.Total:N0} -> {MacsAfter.Total:N0} ({(double)MacsBefore.Total / Math.Max(1, MacsAfter.Total):0.00}x fewer); "
             + $"parameters: {ParametersBefore:N0} -> {ParametersAfter:N0}";
         foreach (IGrouping<string, ChannelGroup> reason in Groups.Groups.Where(g => g.IsFrozen).GroupBy(g => g.FrozenReason!).OrderBy(r => r.Key, StringComparer.Ordinal))

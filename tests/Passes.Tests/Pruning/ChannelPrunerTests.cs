@@ -252,6 +252,24 @@ public sealed class ChannelPrunerTests
     }
 
     /// <summary>
+    /// An op without a channel rule (LRN mixes neighbouring channels) hands its output to a residual Add: the Add's
+    /// other branch may not lose channels the LRN side keeps, so the whole set freezes with the LRN named.
+    /// </summary>
+    [Fact]
+    public void AnOpWithoutARuleFreezesWhatItFeeds()
+    {
+        var b = new CnnBuilder(4, 4, 4);
+        Value a = b.Relu(b.Conv(b.X, 8, 1));
+        Value mixed = b.Op("LRN", [b.Conv(b.X, 8, 1)], NodeAttribute.Of("size", 3L));
+        b.Finish(b.Conv(b.Op("Add", a, mixed), 2, 1));
+        ShapeInference.Run(b.Model);
+        ChannelGroups groups = ChannelGroups.Analyze(b.Model.Graph);
+        ChannelGroup[] joined = [.. groups.Groups.Where(g => g.Members.Any(m => m.Value == a))];
+        Assert.Equal(8, joined.Length);
+        Assert.All(joined, g => Assert.Contains("LRN node", g.FrozenReason, StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// A channel with the largest weights whose ReLU never fires does nothing: Taylor (gradient × weight) scores it
     /// zero and removes it first, where L1 keeps it and removes a channel the output depends on.
     /// </summary>

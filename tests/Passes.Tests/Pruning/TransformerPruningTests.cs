@@ -35,10 +35,10 @@ public sealed class TransformerPruningTests
         ChannelGroups groups = ChannelGroups.Analyze(Vit(opset).Graph);
         ChannelGroup[] open = [.. groups.Groups.Where(g => !g.IsFrozen)];
         // Per block: 4 heads of width 8 (each over Q, K and V), and 48 MLP hidden units.
-        Assert.Equal(2 * 4, open.Count(g => g.Width == 8));
-        Assert.Equal(2 * 48, open.Count(g => g.Width == 1));
+        Assert.Equal(2 * 4, open.Count(g => g.IsHead && g.Width == 8));
+        Assert.Equal(2 * 48, open.Count(g => !g.IsHead && g.Width == 1));
         Assert.Equal(2 * (4 + 48), open.Length);
-        ChannelGroup head = open.First(g => g.Width == 8);
+        ChannelGroup head = open.First(g => g.IsHead);
         Assert.Equal(3, head.Members.Where(m => m.Value.Producer?.OpType == "MatMul" && m.Value.Producer.Input(1)!.IsInitializer).Select(m => m.Value).Distinct().Count());
         // The residual stream reaches LayerNorm, the pooled classifier and the patch embedding: frozen.
         Assert.Contains(groups.Groups, g => g.IsFrozen && g.Members.Any(m => m.Value.Producer?.Name == "block1.attn.proj"));
@@ -76,7 +76,8 @@ public sealed class TransformerPruningTests
         long before = MacCounter.Count(m.Graph).Total;
         PruningResult r = ChannelPruner.Prune(m, new PruningOptions { FlopsReduction = 0.4 });
         Assert.True(1 - ((double)r.MacsAfter.Total / before) >= 0.4, $"{r.MacsAfter.Total} of {before} MACs left");
-        Assert.Contains(r.Plan.Removed, g => g.Width == 8);
+        Assert.Contains(r.Plan.Removed, g => g.IsHead);
+        Assert.Contains(r.Describe(), line => line.StartsWith("attention heads: ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class TransformerPruningTests
         }
 
         ChannelGroups groups = ChannelGroups.Analyze(m.Graph);
-        Assert.DoesNotContain(groups.Groups, g => !g.IsFrozen && g.Width == 8);
+        Assert.DoesNotContain(groups.Groups, g => !g.IsFrozen && g.IsHead);
         Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("Softmax node 'block1.attn.softmax' normalises over a channel axis", StringComparison.Ordinal) == true);
         Assert.Equal(2 * 48, groups.Groups.Count(g => !g.IsFrozen)); // the MLP units still go
     }
