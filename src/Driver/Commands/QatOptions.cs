@@ -20,7 +20,9 @@ internal sealed class QatOptions
 
     private readonly Option<int> _epochs = new("--epochs") { Description = "--qat: epochs (default 1).", HelpName = "E", DefaultValueFactory = _ => 1 };
 
-    private readonly Option<double> _lr = new("--lr") { Description = "--qat: peak learning rate of SGD with momentum 0.9 and a cosine schedule (default 0.001).", HelpName = "LR", DefaultValueFactory = _ => 0.001 };
+    private readonly Option<double> _lr = new("--lr") { Description = "--qat: peak learning rate of the cosine schedule (default 0.001).", HelpName = "LR", DefaultValueFactory = _ => 0.001 };
+
+    private readonly Option<string> _optimizer = new("--optimizer") { Description = "--qat/--recover: sgd (momentum 0.9) or adamw (for transformers; weight decay 0.01 when recovering) (default sgd).", HelpName = "sgd|adamw", DefaultValueFactory = _ => "sgd" };
 
     private readonly Option<int> _batch = new("--batch") { Description = "--qat: batch size (default 64).", HelpName = "B", DefaultValueFactory = _ => 64 };
 
@@ -37,7 +39,7 @@ internal sealed class QatOptions
     /// <param name="dataUsedElsewhere">True where another option reads --data without training (a Taylor pruning criterion).</param>
     public void AddTo(Command command, Func<System.CommandLine.Parsing.CommandResult, bool>? dataUsedElsewhere = null)
     {
-        foreach (Option o in new Option[] { _qat, _recover, _data, _valData, _weightBits, _epochs, _lr, _batch, _stepsPerEpoch, _cropPadding, _flip, _seed, _teacher })
+        foreach (Option o in new Option[] { _qat, _recover, _data, _valData, _weightBits, _epochs, _lr, _optimizer, _batch, _stepsPerEpoch, _cropPadding, _flip, _seed, _teacher })
         {
             command.Add(o);
         }
@@ -49,6 +51,16 @@ internal sealed class QatOptions
             if ((qat || recover) && r.GetValue(_data) is null)
             {
                 r.AddError($"{(qat ? "--qat" : "--recover")} needs --data TRAIN (labelled samples)");
+            }
+
+            if (r.GetValue(_optimizer) is { } o && o is not ("sgd" or "adamw"))
+            {
+                r.AddError($"--optimizer {o}: expected sgd or adamw");
+            }
+
+            if (!qat && !recover && r.GetResult(_optimizer) is not null)
+            {
+                r.AddError("--optimizer belongs to training: add --qat or --recover (or see 'onnxc train --help')");
             }
 
             if (qat && r.GetValue(_weightBits) is not (4 or 8))
@@ -92,6 +104,7 @@ internal sealed class QatOptions
             WeightBits = parse.GetValue(_weightBits),
             Epochs = parse.GetValue(_epochs),
             LearningRate = parse.GetValue(_lr),
+            AdamW = parse.GetValue(_optimizer) == "adamw",
             BatchSize = parse.GetValue(_batch),
             StepsPerEpoch = parse.GetValue(_stepsPerEpoch),
             CropPadding = parse.GetValue(_cropPadding),

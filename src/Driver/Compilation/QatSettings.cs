@@ -1,7 +1,9 @@
 // The training settings of -O int8 --qat and of --recover after pruning, as the command's flags give them.
+using Onnxc.Passes.Training.Optimizers;
+
 namespace Onnxc.Compilation;
 
-/// <summary>A training run inside a compile: SGD with momentum 0.9 and a cosine schedule on labelled data.</summary>
+/// <summary>A training run inside a compile: SGD with momentum 0.9 (or AdamW) and a cosine schedule on labelled data.</summary>
 public sealed record QatSettings
 {
     /// <summary>--data: the labelled training samples.</summary>
@@ -18,6 +20,9 @@ public sealed record QatSettings
 
     /// <summary>--lr: the peak learning rate.</summary>
     public double LearningRate { get; init; } = 0.001;
+
+    /// <summary>--optimizer adamw: AdamW instead of SGD with momentum (transformers train far better with it).</summary>
+    public bool AdamW { get; init; }
 
     /// <summary>--batch.</summary>
     public int BatchSize { get; init; } = 64;
@@ -36,4 +41,9 @@ public sealed record QatSettings
 
     /// <summary>--teacher: a model to distil from; null for none (--recover distils from the unpruned model then).</summary>
     public string? TeacherPath { get; init; }
+
+    /// <summary>The optimizer: SGD with momentum 0.9 and <paramref name="sgdWeightDecay"/>, or AdamW with <paramref name="adamWeightDecay"/>.</summary>
+    public OptimizerSettings Optimizer(double sgdWeightDecay, double adamWeightDecay) => AdamW
+        ? new OptimizerSettings { Kind = OptimizerKind.AdamW, WeightDecay = adamWeightDecay }
+        : new OptimizerSettings { Momentum = 0.9, WeightDecay = sgdWeightDecay };
 }

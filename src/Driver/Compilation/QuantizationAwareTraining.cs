@@ -22,7 +22,7 @@ internal static class QuantizationAwareTraining
         Model? teacher = s.TeacherPath is null ? null : ModelInput.LoadVerified(s.TeacherPath);
         var setup = new TrainingSetup
         {
-            Optimizer = new OptimizerSettings { Momentum = 0.9 },
+            Optimizer = s.Optimizer(sgdWeightDecay: 0, adamWeightDecay: 0),
             Loss = teacher is null ? new LossSettings() : new LossSettings { Distillation = new DistillationSettings(4, 0.9) },
         };
         var training = new TrainingOptions

@@ -56,7 +56,7 @@ internal static class StructuredPruning
         Model teacher = s.TeacherPath is null ? original : ModelInput.LoadVerified(s.TeacherPath);
         var setup = new TrainingSetup
         {
-            Optimizer = new OptimizerSettings { Momentum = 0.9, WeightDecay = 5e-4 },
+            Optimizer = s.Optimizer(sgdWeightDecay: 5e-4, adamWeightDecay: 0.01),
             Loss = new LossSettings { Distillation = new DistillationSettings(4, 0.9) },
             KeepZeros = sparsity?.SparsifiedWeights ?? [],
         };
@@ -76,7 +76,7 @@ internal static class StructuredPruning
         TrainingResult trained;
         try
         {
-            log.WriteLine($"recovering {Path.GetFileName(options.ModelPath)} on {train.Description}, distilled from {(s.TeacherPath is null ? "the unpruned model" : Path.GetFileName(s.TeacherPath))}");
+            log.WriteLine($"recovering {Path.GetFileName(options.ModelPath)} on {train.Description} with {(s.AdamW ? "AdamW" : "SGD")}, distilled from {(s.TeacherPath is null ? "the unpruned model" : Path.GetFileName(s.TeacherPath))}");
             trained = observer.Training(progress => new Trainer(pruned, setup, training).Run(train, validation, teacher, progress, cancellation));
         }
         catch (TrainingException e)
