@@ -229,10 +229,7 @@ public sealed class ChannelGroups
                 continue;
             }
 
-            for (int i = 0; i < c; i++)
-            {
-                Union(_offset[x] + i, _offset[y] + i);
-            }
+            JoinChannels(x, y, c);
         }
 
         foreach (Value extra in node.Outputs.Skip(1).OfType<Value>().Where(v => v.Uses.Count > 0))
@@ -262,10 +259,7 @@ public sealed class ChannelGroups
             return;
         }
 
-        for (int i = 0; i < c; i++)
-        {
-            Union(_offset[x] + i, _offset[y] + i);
-        }
+        JoinChannels(x, y, c);
     }
 
     /// <summary>Transpose moves the channel axes; it may not reorder them (the channel index would change).</summary>
@@ -287,10 +281,7 @@ public sealed class ChannelGroups
             return;
         }
 
-        for (int i = 0; i < c; i++)
-        {
-            Union(_offset[x] + i, _offset[y] + i);
-        }
+        JoinChannels(x, y, c);
     }
 
     private void VisitConv(Node node, Value y)
@@ -812,6 +803,15 @@ public sealed class ChannelGroups
         for (int i = 0; i < _count[v]; i++)
         {
             _frozen.TryAdd(o + i, reason);
+        }
+    }
+
+    /// <summary>Joins channel i of <paramref name="x"/> with channel i of <paramref name="y"/> for the first <paramref name="c"/>.</summary>
+    private void JoinChannels(Value x, Value y, int c)
+    {
+        for (int i = 0; i < c; i++)
+        {
+            Union(_offset[x] + i, _offset[y] + i);
         }
     }
 
