@@ -12,7 +12,8 @@ namespace Onnxc.Passes.Pruning;
 /// <item>elementwise and per-channel ops (Relu, Clip, BatchNormalization, pools, Dropout, ...) join output c with input c;</item>
 /// <item>Add/Sub/Mul/Div/Max/Min join every operand that carries the channel (a residual Add makes both branches one set);
 /// a per-channel constant operand is sliced with them;</item>
-/// <item>a depthwise Conv (group = channels) joins output c with input c, its group count shrinks with them;</item>
+/// <item>a grouped or depthwise Conv joins each group's input and output channels into one set (groups go whole),
+/// its group count shrinks with them;</item>
 /// <item>Concat on the channel axis joins output offset+c with input c; on another axis it is elementwise;</item>
 /// <item>a zero Pad on the channel axis joins output before+c with input c, and its padded channels are zeros
 /// that only shrink the pad;</item>
@@ -315,19 +316,30 @@ public sealed class ChannelGroups
             return;
         }
 
-        if (group == cin && cout == cin)
+        if (group <= 0 || cin % group != 0 || cout % group != 0)
         {
-            for (int i = 0; i < cin; i++)
-            {
-                Union(_offset[x] + i, _offset[y] + i);
-                _producers.Add(_offset[y] + i);
-            }
-
+            FreezeAll(x, $"grouped Conv node '{node.Name}' (group {group}) does not divide {cin} input and {cout} output channels");
+            FreezeAll(y, $"grouped Conv node '{node.Name}' (group {group}) does not divide {cin} input and {cout} output channels");
             return;
         }
 
-        FreezeAll(x, $"grouped Conv node '{node.Name}' (group {group} of {cin} channels) is not depthwise");
-        FreezeAll(y, $"grouped Conv node '{node.Name}' (group {group} of {cin} channels) is not depthwise");
+        // Grouped and depthwise: a group's outputs read only its inputs, so a group goes whole: its input channels,
+        // its output channels (producers) and, through them, the layers on either side.
+        int inPer = cin / (int)group, outPer = cout / (int)group;
+        for (int k = 0; k < group; k++)
+        {
+            int first = _offset[y] + (k * outPer);
+            for (int i = 0; i < inPer; i++)
+            {
+                Union(_offset[x] + (k * inPer) + i, first);
+            }
+
+            for (int j = 0; j < outPer; j++)
+            {
+                Union(first + j, first);
+                _producers.Add(first + j);
+            }
+        }
     }
 
     private void VisitGemm(Node node, Value y)

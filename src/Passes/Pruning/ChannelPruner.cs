@@ -282,9 +282,10 @@ public static class ChannelPruner
         }
         else
         {
-            // Depthwise: input and output channels are one set, so ky == kx; the weight is [C,1,kh,kw].
+            // Grouped (depthwise too): whole groups go, so the weight [C_out, C_in/group, kh, kw] loses only rows.
+            long perGroup = ky!.Length / group;
             SliceParam(graph, node, 1, [(0, ky)]);
-            graph.SetAttribute(node, NodeAttribute.Of("group", (long)ky!.Count(k => k)));
+            graph.SetAttribute(node, NodeAttribute.Of("group", ky.Count(k => k) / perGroup));
         }
 
         if (node.Input(2) is not null && ky is not null)

@@ -237,18 +237,42 @@ public sealed class ChannelPrunerTests
     }
 
     [Fact]
-    public void GroupedConvAndChannelSoftmaxFreezeTheirChannels()
+    public void ChannelSoftmaxFreezesItsChannels()
     {
         var b = new CnnBuilder(4, 4, 4);
-        Value a = b.Relu(b.Conv(b.X, 8, 1));
-        Value grouped = b.Conv(a, 8, 3, pad: 1, group: 2);
-        Value soft = b.Op("Softmax", [b.Relu(b.Conv(grouped, 6, 1))], NodeAttribute.Of("axis", 1L));
+        Value soft = b.Op("Softmax", [b.Relu(b.Conv(b.X, 6, 1))], NodeAttribute.Of("axis", 1L));
         b.Finish(b.Conv(soft, 2, 1));
         ShapeInference.Run(b.Model);
         ChannelGroups groups = ChannelGroups.Analyze(b.Model.Graph);
-        Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("is not depthwise", StringComparison.Ordinal) == true);
         Assert.Contains(groups.Groups, g => g.FrozenReason?.Contains("Softmax node", StringComparison.Ordinal) == true);
         Assert.Throws<PruningException>(() => ChannelPruner.Prune(b.Model, Half));
+    }
+
+    /// <summary>
+    /// A grouped Conv's groups go whole (a group's outputs read only its inputs): removing one of three removes four
+    /// input channels of the conv before it, four output rows, and the group count drops to 2; a channel
+    /// multiplier (8 outputs from 4 depthwise groups) works the same way.
+    /// </summary>
+    [Fact]
+    public void GroupedConvLosesWholeGroups()
+    {
+        var b = new CnnBuilder(4, 6, 6);
+        Value a = b.Relu(b.Conv(b.X, 12, 1));
+        Value grouped = b.Relu(b.Conv(a, 12, 3, pad: 1, group: 3));
+        Value widened = b.Relu(b.Conv(b.Relu(b.Conv(grouped, 4, 1)), 8, 3, pad: 1, group: 4));
+        b.Finish(b.Conv(widened, 5, 1));
+        ShapeInference.Run(b.Model);
+        ChannelGroups groups = ChannelGroups.Analyze(b.Model.Graph);
+        Assert.Equal(3, groups.Groups.Count(g => !g.IsFrozen && g.Width == 4));
+        Assert.Equal(4, groups.Groups.Count(g => !g.IsFrozen && g.Width == 2));
+
+        Assert.Equal(1 + 2, AssertPrunedEqualsZeroed(b.Model, Half));
+        Node[] convs = [.. b.Graph.Nodes.Where(n => n.OpType == "Conv")];
+        Assert.Equal([8, 4, 3, 3], convs[1].Input(1)!.Initializer!.Dims.ToArray());
+        Assert.Equal(2, convs[1].GetInt("group", 1));
+        Assert.Equal(8, ConvOutChannels(b.Model, 0));
+        Assert.Equal([4, 1, 3, 3], convs[3].Input(1)!.Initializer!.Dims.ToArray());
+        Assert.Equal(2, convs[3].GetInt("group", 1));
     }
 
     /// <summary>
