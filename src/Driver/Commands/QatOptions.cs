@@ -22,7 +22,7 @@ internal sealed class QatOptions
 
     private readonly Option<double> _lr = new("--lr") { Description = "--qat: peak learning rate of the cosine schedule (default 0.001).", HelpName = "LR", DefaultValueFactory = _ => 0.001 };
 
-    private readonly Option<string> _optimizer = new("--optimizer") { Description = "--qat/--recover: sgd (momentum 0.9) or adamw (for transformers; weight decay 0.01 when recovering) (default sgd).", HelpName = "sgd|adamw", DefaultValueFactory = _ => "sgd" };
+    private readonly Option<string> _optimizer = OptimizerOption.Create("--qat/--recover: sgd (momentum 0.9) or adamw (for transformers; weight decay 0.01 when recovering) (default sgd).");
 
     private readonly Option<int> _batch = new("--batch") { Description = "--qat: batch size (default 64).", HelpName = "B", DefaultValueFactory = _ => 64 };
 
@@ -51,11 +51,6 @@ internal sealed class QatOptions
             if ((qat || recover) && r.GetValue(_data) is null)
             {
                 r.AddError($"{(qat ? "--qat" : "--recover")} needs --data TRAIN (labelled samples)");
-            }
-
-            if (r.GetValue(_optimizer) is { } o && o is not ("sgd" or "adamw"))
-            {
-                r.AddError($"--optimizer {o}: expected sgd or adamw");
             }
 
             if (!qat && !recover && r.GetResult(_optimizer) is not null)
@@ -104,7 +99,7 @@ internal sealed class QatOptions
             WeightBits = parse.GetValue(_weightBits),
             Epochs = parse.GetValue(_epochs),
             LearningRate = parse.GetValue(_lr),
-            AdamW = parse.GetValue(_optimizer) == "adamw",
+            AdamW = OptimizerOption.IsAdamW(parse.GetValue(_optimizer)),
             BatchSize = parse.GetValue(_batch),
             StepsPerEpoch = parse.GetValue(_stepsPerEpoch),
             CropPadding = parse.GetValue(_cropPadding),

@@ -45,7 +45,7 @@ internal sealed class TrainCommand
 
     private readonly Option<double> _lr = new("--lr") { Description = "Peak learning rate (default 0.01).", HelpName = "LR", DefaultValueFactory = _ => 0.01 };
 
-    private readonly Option<string> _optimizer = new("--optimizer") { Description = "sgd (momentum, coupled weight decay) or adamw (default sgd).", HelpName = "sgd|adamw", DefaultValueFactory = _ => "sgd" };
+    private readonly Option<string> _optimizer = OptimizerOption.Create("sgd (momentum, coupled weight decay) or adamw (default sgd).");
 
     private readonly Option<double> _momentum = new("--momentum") { Description = "SGD momentum (default 0.9).", HelpName = "M", DefaultValueFactory = _ => 0.9 };
 
@@ -121,11 +121,6 @@ internal sealed class TrainCommand
         command.Validators.Add(r => OutputPaths.Validate(r, r.GetValue(_model), r.GetValue(_output)));
         command.Validators.Add(r =>
         {
-            if (r.GetValue(_optimizer) is { } o && o is not ("sgd" or "adamw"))
-            {
-                r.AddError($"--optimizer {o}: expected sgd or adamw");
-            }
-
             if (r.GetValue(_schedule) is { } s && s is not ("constant" or "cosine" or "step"))
             {
                 r.AddError($"--schedule {s}: expected constant, cosine or step");
@@ -179,7 +174,7 @@ internal sealed class TrainCommand
             LogitsOutput = parse.GetValue(_logits),
             Optimizer = new OptimizerSettings
             {
-                Kind = parse.GetValue(_optimizer) == "adamw" ? OptimizerKind.AdamW : OptimizerKind.Sgd,
+                Kind = OptimizerOption.IsAdamW(parse.GetValue(_optimizer)) ? OptimizerKind.AdamW : OptimizerKind.Sgd,
                 Momentum = parse.GetValue(_momentum),
                 WeightDecay = parse.GetValue(_weightDecay),
             },
