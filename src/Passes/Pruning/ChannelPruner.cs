@@ -682,7 +682,8 @@ public static class ChannelPruner
     /// Kept counts that remove at least <see cref="PruningOptions.FlopsReduction"/> of the MACs, overshooting as
     /// little as the channel multiple allows: a bisection on the ratio (on copies) finds the last ratio short of
     /// the goal; from there, one family at a time gives up one more multiple of channels — the family whose next
-    /// channels are the least important, by normalised score — until the goal is met.
+    /// channels are the least important, by normalised score — until the next such cut would meet the goal. The
+    /// last cut is the one of all families' next cuts that meets the goal with the smallest reduction.
     /// </summary>
     private static (double Ratio, Dictionary<string, int> Keeps) SearchMacs(Model model, PruningOptions options, long macsBefore)
     {
@@ -710,7 +711,8 @@ public static class ChannelPruner
         }
 
         Dictionary<string, int> keeps = Keeps(families, options, lo);
-        while (ReductionAt(model, options, keeps, macsBefore) < goal)
+        double reached = ReductionAt(model, options, keeps, macsBefore);
+        while (reached < goal)
         {
             Family? next = null;
             double nextScore = double.PositiveInfinity;
@@ -736,11 +738,52 @@ public static class ChannelPruner
                 return (hi, Keeps(families, options, hi));
             }
 
-            keeps[next.Key] -= Math.Min(next.Multiple, keeps[next.Key] - next.Floor);
+            Dictionary<string, int> after = Cut(keeps, next);
+            reached = ReductionAt(model, options, after, macsBefore);
+            if (reached >= goal)
+            {
+                // The last step: of the cuts that reach the goal, the one that overshoots it least (one family's
+                // multiple can be a large share of the MACs when it spans every block of a stage).
+                keeps = LeastOvershoot(model, options, families, keeps, macsBefore, goal) ?? after;
+                break;
+            }
+
+            keeps = after;
         }
 
         double removedShare = 1 - ((double)keeps.Values.Sum() / families.Sum(f => f.Ascending.Length));
         return (removedShare, keeps);
+    }
+
+    /// <summary><paramref name="keeps"/> with one more multiple of <paramref name="f"/>'s channels removed.</summary>
+    private static Dictionary<string, int> Cut(Dictionary<string, int> keeps, Family f) =>
+        new(keeps) { [f.Key] = keeps[f.Key] - Math.Min(f.Multiple, keeps[f.Key] - f.Floor) };
+
+    /// <summary>
+    /// Of the single-family cuts from <paramref name="keeps"/> that reach <paramref name="goal"/>, the one with the
+    /// smallest reduction; ties go to the family ranked first. Null when none reaches it.
+    /// </summary>
+    private static Dictionary<string, int>? LeastOvershoot(
+        Model model, PruningOptions options, List<Family> families, Dictionary<string, int> keeps, long macsBefore, double goal)
+    {
+        Dictionary<string, int>? best = null;
+        double bestReduction = double.PositiveInfinity;
+        foreach (Family f in families)
+        {
+            if (f.Ascending.Length <= f.Floor || keeps[f.Key] - f.Floor <= 0)
+            {
+                continue;
+            }
+
+            Dictionary<string, int> after = Cut(keeps, f);
+            double reduction = ReductionAt(model, options, after, macsBefore);
+            if (reduction >= goal && reduction < bestReduction)
+            {
+                (best, bestReduction) = (after, reduction);
+            }
+        }
+
+        return best;
     }
 
     private static double ReductionAt(Model model, PruningOptions options, Dictionary<string, int> keeps, long macsBefore)
