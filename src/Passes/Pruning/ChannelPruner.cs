@@ -719,8 +719,8 @@ public static class ChannelPruner
             foreach (Family f in families)
             {
                 int keep = keeps[f.Key], n = f.Ascending.Length;
-                int cut = Math.Min(f.Multiple, keep - f.Floor);
-                if (n <= f.Floor || cut <= 0)
+                int cut = CutSize(keeps, f);
+                if (cut <= 0)
                 {
                     continue;
                 }
@@ -744,7 +744,7 @@ public static class ChannelPruner
             {
                 // The last step: of the cuts that reach the goal, the one that overshoots it least (one family's
                 // multiple can be a large share of the MACs when it spans every block of a stage).
-                keeps = LeastOvershoot(model, options, families, keeps, macsBefore, goal) ?? after;
+                keeps = LeastOvershoot(model, options, families, keeps, macsBefore, goal, (next, reached)) ?? after;
                 break;
             }
 
@@ -755,28 +755,34 @@ public static class ChannelPruner
         return (removedShare, keeps);
     }
 
-    /// <summary><paramref name="keeps"/> with one more multiple of <paramref name="f"/>'s channels removed.</summary>
+    /// <summary>How many channels <paramref name="f"/>'s next cut removes: one multiple, down to its floor; 0 when it has none to spare.</summary>
+    private static int CutSize(Dictionary<string, int> keeps, Family f) =>
+        f.Ascending.Length <= f.Floor ? 0 : Math.Max(0, Math.Min(f.Multiple, keeps[f.Key] - f.Floor));
+
+    /// <summary><paramref name="keeps"/> with <paramref name="f"/>'s next cut made.</summary>
     private static Dictionary<string, int> Cut(Dictionary<string, int> keeps, Family f) =>
-        new(keeps) { [f.Key] = keeps[f.Key] - Math.Min(f.Multiple, keeps[f.Key] - f.Floor) };
+        new(keeps) { [f.Key] = keeps[f.Key] - CutSize(keeps, f) };
 
     /// <summary>
     /// Of the single-family cuts from <paramref name="keeps"/> that reach <paramref name="goal"/>, the one with the
-    /// smallest reduction; ties go to the family ranked first. Null when none reaches it.
+    /// smallest reduction; ties go to the family ranked first. Null when none reaches it. <paramref name="known"/>
+    /// is a family whose cut's reduction the caller has measured already.
     /// </summary>
     private static Dictionary<string, int>? LeastOvershoot(
-        Model model, PruningOptions options, List<Family> families, Dictionary<string, int> keeps, long macsBefore, double goal)
+        Model model, PruningOptions options, List<Family> families, Dictionary<string, int> keeps, long macsBefore, double goal,
+        (Family Family, double Reduction) known)
     {
         Dictionary<string, int>? best = null;
         double bestReduction = double.PositiveInfinity;
         foreach (Family f in families)
         {
-            if (f.Ascending.Length <= f.Floor || keeps[f.Key] - f.Floor <= 0)
+            if (CutSize(keeps, f) <= 0)
             {
                 continue;
             }
 
             Dictionary<string, int> after = Cut(keeps, f);
-            double reduction = ReductionAt(model, options, after, macsBefore);
+            double reduction = ReferenceEquals(f, known.Family) ? known.Reduction : ReductionAt(model, options, after, macsBefore);
             if (reduction >= goal && reduction < bestReduction)
             {
                 (best, bestReduction) = (after, reduction);
